@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** How a CI run for one commit ended. Only `success` is green. */
+export const CiConclusion = z.enum([
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'action_required',
+  'stale',
+  'neutral',
+  'skipped',
+  'startup_failure',
+]);
+export type CiConclusion = z.infer<typeof CiConclusion>;
+
+export const FailureKind = z.enum(['lint', 'type', 'test', 'build', 'infra', 'unknown']);
+export type FailureKind = z.infer<typeof FailureKind>;
+
+/** One precise reason a check failed, small enough to go into a prompt. */
+export const CiFailure = z.object({
+  check: z.string(),
+  job: z.string().optional(),
+  step: z.string().optional(),
+  kind: FailureKind.default('unknown'),
+  test: z.string().optional(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  message: z.string().default(''),
+  /** The last relevant lines of the failing log. Untrusted text. */
+  logExcerpt: z.string().optional(),
+});
+export type CiFailure = z.infer<typeof CiFailure>;
+
+export const CheckState = z.enum(['queued', 'in_progress', 'completed']);
+export type CheckState = z.infer<typeof CheckState>;
+
+/** One check (a check run, a commit status, a local check command) as last seen. */
+export const CheckStatus = z.object({
+  name: z.string(),
+  state: CheckState,
+  conclusion: CiConclusion.optional(),
+  url: z.string().optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+/** The outcome of CI on one pushed commit. */
+export const CiResult = z.object({
+  sha: z.string(),
+  conclusion: CiConclusion,
+  checks: z.array(CheckStatus),
+  failures: z.array(CiFailure),
+  /** Failures that also happen on the base branch: reported, never charged to the agent. */
+  baseFailures: z.array(CiFailure).default([]),
+});
+export type CiResult = z.infer<typeof CiResult>;
+
+/** One charged CI attempt of a task: a pushed commit and what CI said of it. */
+export const CiAttempt = z.object({
+  attempt: z.number().int().positive(),
+  sha: z.string(),
+  conclusion: CiConclusion,
+  failures: z.array(CiFailure),
+  signature: z.string().optional(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+});
+export type CiAttempt = z.infer<typeof CiAttempt>;
+
+/** Only success is green; neutral and skipped count as passing when every other check passed. */
+export const isGreen = (conclusion: CiConclusion): boolean =>
+  conclusion === 'success' || conclusion === 'neutral' || conclusion === 'skipped';

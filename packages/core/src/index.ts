@@ -1,0 +1,15 @@
+export * from './domain/agent.js';
+export * from './domain/ci.js';
+export * from './domain/events.js';
+export * from './domain/task.js';
+export * from './domain/task-state.js';
+export * from './errors.js';
+export * from './feedback/failure-signature.js';
+export * from './feedback/format-feedback.js';
+export { cleanLogText, tailBytes } from './feedback/text.js';
+export type * from './machine/effects.js';
+export * from './machine/resume.js';
+export * from './machine/retry-policy.js';
+export * from './machine/transition.js';
+export * from './ports/index.js';
+export * from './redaction.js';

@@ -1,0 +1,29 @@
+import type { Observable } from 'rxjs';
+import type { CheckStatus, CiResult } from '../domain/ci.js';
+
+export interface CiTarget {
+  taskId: string;
+  repo: string;
+  /** The pushed commit whose checks count. */
+  sha: string;
+  branch: string;
+  baseBranch: string;
+  /** The task's own check commands, for providers that run checks themselves. */
+  checks?: ReadonlyArray<{ name: string; command: string }>;
+}
+
+export type CiUpdate = { type: 'status'; checks: CheckStatus[] } | { type: 'result'; result: CiResult };
+
+/**
+ * CI for pushed commits.
+ */
+export interface CiProvider {
+  /**
+   * Follows CI for `target.sha`: zero or more `status` updates, then exactly one `result` once
+   * every check has completed, then completion. Unsubscribing stops all work (polls, check
+   * containers). Watching the same sha again (after a restart) MUST be safe. Failures in the
+   * result are capped to what fits a prompt; a conclusion other than success, neutral or skipped
+   * is not green. Errors the provider could not recover from are delivered as an AmpoError.
+   */
+  watch(target: CiTarget): Observable<CiUpdate>;
+}

@@ -1,0 +1,58 @@
+import type { OrchestratorEvent } from '../domain/events.js';
+import type { TaskStatus } from '../domain/task.js';
+import type { Task } from '../domain/task-state.js';
+
+export interface LogChunk {
+  taskId: string;
+  /** Per-task log sequence, assigned by the store, contiguous from 1. */
+  seq: number;
+  at: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  /** The agent turn or CI attempt that produced it, if any. */
+  source?: string;
+  /** Already redacted. */
+  text: string;
+}
+
+export type NewLogChunk = Omit<LogChunk, 'seq'>;
+
+export interface ListTasksQuery {
+  status?: TaskStatus | readonly TaskStatus[];
+  repo?: string;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+  /** @default 50 */
+  limit?: number;
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  /** Absent on the last page. */
+  nextCursor?: string;
+}
+
+/**
+ * Durable task state: snapshots, the append-only event log, logs. Every method is safe to call
+ * concurrently; the store serialises writes per task.
+ */
+export interface TaskStore {
+  /**
+   * Appends `events` to the task's log and replaces its snapshot with `snapshot`, atomically.
+   * The first event's seq MUST be the current last seq + 1 and the seqs contiguous; otherwise
+   * nothing is written and a `conflict` AmpoError is thrown (another writer got there first).
+   * The first append of a task creates it.
+   */
+  append(taskId: string, events: readonly OrchestratorEvent[], snapshot: Task): Promise<void>;
+  getTask(taskId: string): Promise<Task | undefined>;
+  /** Newest first (by creation time, then id). Stable under concurrent inserts. */
+  listTasks(query?: ListTasksQuery): Promise<TaskPage>;
+  /** Tasks not in a terminal status, oldest first: what a restart resumes. */
+  listUnfinished(): Promise<Task[]>;
+  /** Events with seq greater than `afterSeq`, in order. */
+  readEvents(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<OrchestratorEvent[]>;
+  /** Appends log chunks and returns them with their seqs. */
+  appendLogs(taskId: string, chunks: readonly Omit<NewLogChunk, 'taskId'>[]): Promise<LogChunk[]>;
+  readLogs(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<LogChunk[]>;
+  /** Releases the store's resources. Idempotent. */
+  close(): Promise<void>;
+}
