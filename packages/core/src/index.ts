@@ -13,3 +13,5 @@ export * from './machine/retry-policy.js';
 export * from './machine/transition.js';
 export * from './ports/index.js';
 export * from './redaction.js';
+export * from './agents/index.js';
+export * from './ci-digest/index.js';

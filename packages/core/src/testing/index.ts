@@ -1,0 +1,4 @@
+export * from './describe-ci-provider.js';
+export * from './describe-container-runtime.js';
+export * from './describe-source-host.js';
+export * from './describe-task-store.js';
