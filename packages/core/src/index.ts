@@ -1,3 +1,5 @@
+export * from './agents/index.js';
+export * from './ci-digest/index.js';
 export * from './domain/agent.js';
 export * from './domain/ci.js';
 export * from './domain/events.js';
@@ -13,5 +15,3 @@ export * from './machine/retry-policy.js';
 export * from './machine/transition.js';
 export * from './ports/index.js';
 export * from './redaction.js';
-export * from './agents/index.js';
-export * from './ci-digest/index.js';

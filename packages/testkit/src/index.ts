@@ -1,2 +1,3 @@
-/** @ampo/testkit: Test helpers for ampo: GitHub simulator, scripted agent, offline test image builder. Not built yet: see the project's open issues. */
-export const packageName = '@ampo/testkit';
+export * from './github-simulator/index.js';
+export * from './image/index.js';
+export * from './scripted-agent/index.js';
