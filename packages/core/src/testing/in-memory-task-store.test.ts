@@ -1,0 +1,4 @@
+import { describeTaskStore } from './describe-task-store.js';
+import { createInMemoryTaskStore } from './in-memory-task-store.js';
+
+describeTaskStore({ name: 'in-memory', create: createInMemoryTaskStore });
