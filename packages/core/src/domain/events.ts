@@ -34,7 +34,8 @@ export const OrchestratorEvent = z.discriminatedUnion('type', [
     executionId: z.string().optional(),
   }),
   event('agent-session-started', { sessionId: z.string() }),
-  event('agent-output', { turn: z.number().int().positive(), output: AgentEvent }),
+  /** One parsed item of the agent's stream; `line` is the stdout line (1-based) of the turn it came from. */
+  event('agent-output', { turn: z.number().int().positive(), line: z.number().int().positive(), output: AgentEvent }),
   event('agent-turn-ended', {
     turn: z.number().int().positive(),
     outcome: AgentTurnOutcome,

@@ -1,0 +1,296 @@
+import { filter, type Observable, Subject } from 'rxjs';
+import type { OrchestratorEvent } from '../domain/events.js';
+import { type AgentKind, CreateTask, type CreateTaskInput, isTerminalStatus } from '../domain/task.js';
+import type { Task } from '../domain/task-state.js';
+import { AmpoError } from '../errors.js';
+import type { Effect } from '../machine/effects.js';
+import { resumeEffects } from '../machine/resume.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../machine/retry-policy.js';
+import { defaultMachineOptions, type MachineOptions, transition } from '../machine/transition.js';
+import type { AgentDriver } from '../ports/agent-driver.js';
+import type { CiProvider } from '../ports/ci-provider.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { SourceHost } from '../ports/source-host.js';
+import type { ListTasksQuery, LogChunk, TaskPage, TaskStore } from '../ports/task-store.js';
+import { createRedactor } from '../redaction.js';
+import { type EffectEnvironment, runEffect } from './effect-runners.js';
+import { branchFor } from './task-branch.js';
+import { replayThenFollow } from './task-event-stream.js';
+import type { EventInput, TaskHandle } from './task-handle.js';
+import { defaultRepositoryDirectory } from './workspace-commands.js';
+
+export interface OrchestratorPorts {
+  runtime: ContainerRuntime;
+  /** A driver per agent kind the tasks may ask for. */
+  agents: Partial<Record<AgentKind, AgentDriver>>;
+  source: SourceHost;
+  ci: CiProvider;
+  store: TaskStore;
+  /** @default the system clock */
+  clock?: Clock;
+  /** @default a silent logger */
+  logger?: Logger;
+}
+
+export interface OrchestratorOptions {
+  /** Tasks running at once; the rest wait in a FIFO queue. @default 4 */
+  concurrency?: number;
+  /** Labels this orchestrator's workspaces (`ampo.instance`). @default a random id */
+  instanceId?: string;
+  /** Where the repository is checked out inside a workspace. @default '/workspace/repo' */
+  repositoryDirectory?: string;
+  /** Secret values to hide from every log, event and error, beyond those ampo learns itself. */
+  secrets?: readonly string[];
+  /** The author of the agent's commits. @default { name: 'ampo', email: 'ampo@localhost' } */
+  commitAuthor?: { name: string; email: string };
+  /** Retries of infrastructure calls that fail with a retryable error. @default 3 retries from 2 s, doubling */
+  infrastructureRetry?: RetryPolicy;
+  machine?: Partial<MachineOptions>;
+}
+
+export interface Orchestrator {
+  /** Every event of every task, after it was persisted. Hot: late subscribers see what follows. */
+  readonly events$: Observable<OrchestratorEvent>;
+  /** Log chunks (agent output, system lines) as they are stored. Already redacted. */
+  readonly logs$: Observable<LogChunk>;
+  /** A task's stored events after `afterSeq`, then its live ones, without gaps or repeats. */
+  taskEvents$(taskId: string, options?: { afterSeq?: number }): Observable<OrchestratorEvent>;
+  /** Validates and queues a task. Rejects invalid input with an `invalid-input` AmpoError. */
+  createTask(input: CreateTaskInput): Promise<Task>;
+  getTask(taskId: string): Promise<Task | undefined>;
+  listTasks(query?: ListTasksQuery): Promise<TaskPage>;
+  readEvents(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<OrchestratorEvent[]>;
+  readLogs(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<LogChunk[]>;
+  /** Cancels a task; cancelling a finished task returns it unchanged. */
+  cancelTask(taskId: string, reason?: string): Promise<Task>;
+  /** Passes a person's message to the task's agent (now, or with the next turn). */
+  sendMessage(taskId: string, text: string, author?: string): Promise<Task>;
+  /** Resumes every unfinished task in the store from its last durable step. */
+  start(): Promise<void>;
+  /** Stops taking work and detaches from running work, leaving workspaces for a later start. */
+  stop(): Promise<void>;
+}
+
+const randomId = () => globalThis.crypto.randomUUID();
+
+/**
+ * The interpreter: runs the effects of the pure `transition` through the ports, persisting every
+ * event before publishing it.
+ */
+export const createOrchestrator = (ports: OrchestratorPorts, options: OrchestratorOptions = {}): Orchestrator => {
+  const clock = ports.clock ?? systemClock;
+  const logger = ports.logger ?? silentLogger;
+  const machine: MachineOptions = { ...defaultMachineOptions, ...options.machine };
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const redactor = createRedactor(options.secrets ?? []);
+  const events = new Subject<OrchestratorEvent>();
+  const logs = new Subject<LogChunk>();
+  const handles = new Map<string, TaskHandle>();
+  const queue: string[] = [];
+  const running = new Set<string>();
+  let stopped = false;
+
+  const newHandle = (state: Task): TaskHandle => {
+    const handle: TaskHandle = {
+      id: state.id,
+      state,
+      chain: Promise.resolve(),
+      generation: 0,
+      inFlight: new Set(),
+      timers: new Set(),
+      logChain: Promise.resolve(),
+    };
+    handles.set(state.id, handle);
+    return handle;
+  };
+
+  const runEffects = (handle: TaskHandle, effects: readonly Effect[]) => {
+    for (const effect of effects) {
+      runEffect(environment, handle, effect).catch((error: unknown) => {
+        const failure = AmpoError.from(error);
+        logger.warn('effect failed', {
+          taskId: handle.id,
+          effect: effect.type,
+          code: failure.code,
+          error: redactor.redact(failure.message),
+        });
+        void emit(handle, {
+          type: 'task-error',
+          code: failure.code,
+          message: redactor.redact(failure.message),
+          retryable: failure.retryable,
+        });
+      });
+    }
+  };
+
+  /** Appends one event (and a status change it causes) in order, then publishes and acts on it. */
+  const emit = (handle: TaskHandle, input: EventInput, generation?: number): Promise<void> => {
+    const next = handle.chain.then(async () => {
+      if (stopped || (generation !== undefined && generation !== handle.generation)) return;
+      const before = handle.state;
+      if (isTerminalStatus(before.status) && input.type !== 'workspace-removed') return;
+      const at = clock.now();
+      const event = { ...input, taskId: handle.id, seq: before.lastSeq + 1, at } as OrchestratorEvent;
+      let [state, effects] = transition(before, event, machine);
+      const appended: OrchestratorEvent[] = [event];
+      if (state.status !== before.status) {
+        const changed: OrchestratorEvent = {
+          type: 'task-status-changed',
+          taskId: handle.id,
+          seq: event.seq + 1,
+          at,
+          from: before.status,
+          to: state.status,
+          ...(state.failure && isTerminalStatus(state.status) ? { reason: state.failure.reason } : {}),
+        };
+        state = transition(state, changed, machine)[0];
+        appended.push(changed);
+      }
+      await ports.store.append(handle.id, appended, state);
+      handle.state = state;
+      for (const item of appended) events.next(item);
+      if (isTerminalStatus(state.status)) {
+        for (const cancel of handle.timers) cancel();
+        handle.timers.clear();
+      }
+      runEffects(handle, effects);
+    });
+    handle.chain = next.catch((error: unknown) => {
+      logger.error('could not record an event', { taskId: handle.id, type: input.type, error: redactor.redact(String(error)) });
+    });
+    return handle.chain;
+  };
+
+  const pump = () => {
+    while (!stopped && running.size < concurrency && queue.length > 0) {
+      const id = queue.shift() as string;
+      const handle = handles.get(id);
+      if (handle?.state.status !== 'queued') continue;
+      running.add(id);
+      void emit(handle, { type: 'task-started' });
+    }
+  };
+
+  const environment: EffectEnvironment = {
+    ...ports,
+    clock,
+    logger,
+    redactor,
+    instanceId: options.instanceId ?? `ampo-${randomId().slice(0, 8)}`,
+    repositoryDirectory: options.repositoryDirectory ?? defaultRepositoryDirectory,
+    commitAuthor: options.commitAuthor ?? { name: 'ampo', email: 'ampo@localhost' },
+    infrastructureRetry: options.infrastructureRetry ?? defaultRetryPolicy,
+    emit,
+    log(handle, stream, text, source) {
+      const chunk = { at: clock.now(), stream, text: redactor.redact(text), ...(source ? { source } : {}) };
+      handle.logChain = handle.logChain
+        .then(async () => {
+          const [stored] = await ports.store.appendLogs(handle.id, [chunk]);
+          if (stored) logs.next(stored);
+        })
+        .catch((error: unknown) =>
+          logger.warn('could not store a log chunk', { taskId: handle.id, error: redactor.redact(String(error)) }),
+        );
+    },
+    requestSlot(handle) {
+      if (!queue.includes(handle.id)) queue.push(handle.id);
+      pump();
+    },
+    releaseSlot(handle) {
+      running.delete(handle.id);
+      pump();
+    },
+  };
+
+  const handleFor = async (taskId: string): Promise<TaskHandle> => {
+    const known = handles.get(taskId);
+    if (known) return known;
+    const stored = await ports.store.getTask(taskId);
+    if (!stored) throw new AmpoError('not-found', `No task ${taskId}.`);
+    return handles.get(taskId) ?? newHandle(stored);
+  };
+
+  const assertRunning = () => {
+    if (stopped) throw new AmpoError('unavailable', 'The orchestrator is stopped.');
+  };
+
+  return {
+    events$: events.asObservable(),
+    logs$: logs.asObservable(),
+    taskEvents$: (taskId, streamOptions = {}) =>
+      replayThenFollow(
+        events.pipe(filter((event) => event.taskId === taskId)),
+        (afterSeq) => ports.store.readEvents(taskId, { afterSeq }),
+        streamOptions.afterSeq ?? 0,
+      ),
+    async createTask(input) {
+      assertRunning();
+      const parsed = CreateTask.safeParse(input);
+      if (!parsed.success) {
+        const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
+        throw new AmpoError('invalid-input', `Invalid task: ${reasons.join('; ')}`, { details: { issues: reasons } });
+      }
+      const id = randomId();
+      const request = parsed.data;
+      const at = clock.now();
+      const created: OrchestratorEvent = { type: 'task-created', taskId: id, seq: 1, at, request, branch: branchFor(id, request) };
+      const [state, effects] = transition(undefined, created, machine);
+      await ports.store.append(id, [created], state);
+      const handle = newHandle(state);
+      events.next(created);
+      runEffects(handle, effects);
+      return state;
+    },
+    getTask: (taskId) => ports.store.getTask(taskId),
+    listTasks: (query) => ports.store.listTasks(query),
+    readEvents: (taskId, readOptions) => ports.store.readEvents(taskId, readOptions),
+    readLogs: (taskId, readOptions) => ports.store.readLogs(taskId, readOptions),
+    async cancelTask(taskId, reason) {
+      assertRunning();
+      const handle = await handleFor(taskId);
+      if (!isTerminalStatus(handle.state.status)) {
+        await emit(handle, { type: 'task-cancel-requested', ...(reason ? { reason } : {}) });
+      }
+      return handle.state;
+    },
+    async sendMessage(taskId, text, author) {
+      assertRunning();
+      const trimmed = text.trim();
+      if (trimmed.length === 0 || trimmed.length > 20_000)
+        throw new AmpoError('invalid-input', 'A message must have 1 to 20000 characters.');
+      const handle = await handleFor(taskId);
+      if (isTerminalStatus(handle.state.status)) {
+        throw new AmpoError('conflict', `Task ${taskId} is ${handle.state.status}; it takes no more messages.`);
+      }
+      await emit(handle, { type: 'message-received', text: redactor.redact(trimmed), ...(author ? { author } : {}) });
+      return handle.state;
+    },
+    async start() {
+      stopped = false;
+      const unfinished = await ports.store.listUnfinished();
+      for (const task of unfinished) {
+        if (handles.has(task.id)) continue;
+        const handle = newHandle(task);
+        if (task.status !== 'queued') running.add(task.id);
+        logger.info('resuming task', { taskId: task.id, status: task.status });
+        runEffects(handle, resumeEffects(task, clock.now()));
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const handle of handles.values()) {
+        for (const cancel of handle.timers) cancel();
+        handle.timers.clear();
+        for (const inFlight of handle.inFlight) inFlight.detach();
+        handle.inFlight.clear();
+      }
+      await Promise.all([...handles.values()].flatMap((handle) => [handle.chain, handle.logChain]));
+      handles.clear();
+      queue.length = 0;
+      running.clear();
+    },
+  };
+};

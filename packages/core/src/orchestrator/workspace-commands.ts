@@ -1,0 +1,55 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import { AmpoError } from '../errors.js';
+import { tailBytes } from '../feedback/text.js';
+import type { ExecOptions, Workspace } from '../ports/container-runtime.js';
+
+/** Where the repository is checked out inside every workspace. */
+export const defaultRepositoryDirectory = '/workspace/repo';
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a short command to its end and collects its output. */
+export const runCommand = async (workspace: Workspace, argv: readonly string[], options: ExecOptions = {}): Promise<CommandResult> => {
+  const execution = await workspace.exec(argv, options);
+  const [chunks, exit] = await Promise.all([lastValueFrom(execution.output$.pipe(toArray())), execution.exit]);
+  const text = (stream: 'stdout' | 'stderr') =>
+    chunks
+      .filter((chunk) => chunk.stream === stream)
+      .map((chunk) => chunk.text)
+      .join('');
+  return { code: exit.code, stdout: text('stdout'), stderr: text('stderr') };
+};
+
+/**
+ * Runs a command that must succeed. On failure the error names the command (argv[0..1] only, as
+ * later arguments may be URLs) and the end of its stderr, passed through `redact`.
+ */
+export const runChecked = async (
+  workspace: Workspace,
+  argv: readonly string[],
+  options: ExecOptions & { redact: (text: string) => string; what: string },
+): Promise<CommandResult> => {
+  const { redact, what, ...execOptions } = options;
+  const result = await runCommand(workspace, argv, execOptions);
+  if (result.code !== 0) {
+    const detail = redact(tailBytes(result.stderr.trim() || result.stdout.trim(), 800));
+    throw new AmpoError('runtime-error', `Could not ${what} (exit ${result.code ?? 'by signal'}): ${detail || 'no output'}`);
+  }
+  return result;
+};
+
+/** The git steps of a task, as argv arrays: no shell ever sees user input. */
+export const gitCommands = (directory: string) => ({
+  clone: (url: string, branch: string) => ['git', 'clone', '--branch', branch, '--', url, directory],
+  checkoutNewBranch: (branch: string) => ['git', '-C', directory, 'checkout', '-B', branch],
+  configure: (key: string, value: string) => ['git', '-C', directory, 'config', key, value],
+  addAll: () => ['git', '-C', directory, 'add', '-A'],
+  status: () => ['git', '-C', directory, 'status', '--porcelain'],
+  commit: (message: string) => ['git', '-C', directory, 'commit', '-q', '-m', message],
+  head: () => ['git', '-C', directory, 'rev-parse', 'HEAD'],
+  push: (url: string, branch: string) => ['git', '-C', directory, 'push', url, `HEAD:refs/heads/${branch}`],
+});
