@@ -183,7 +183,7 @@ describe('createOrchestrator with in-memory ports', () => {
       ci: () => ({ conclusion: 'success' }),
       options: { concurrency: 2 },
     });
-    const ids = [];
+    const ids: string[] = [];
     for (let index = 0; index < 4; index++)
       ids.push((await world.orchestrator.createTask({ repo: world.repo, prompt: `Task ${index}` })).id);
     await world.waitFor(ids[1] as string, ['agent-running']);
