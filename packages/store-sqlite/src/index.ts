@@ -1,2 +1,2 @@
-/** @ampo/store-sqlite: TaskStore for ampo on SQLite (kysely + better-sqlite3). Not built yet: see the project's open issues. */
-export const packageName = '@ampo/store-sqlite';
+export { createSqliteStore, type SqliteStoreSettings, type SqliteTaskStore } from './create-sqlite-store.js';
+export type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
