@@ -213,11 +213,17 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
         .where('id', '=', param<string>('id')),
     ),
     pruneLogs: prepare(
-      db
-        .deleteFrom('log_chunks')
-        .where('task_id', 'in', (eb) =>
-          eb.selectFrom('tasks').select('id').where('status', 'in', terminal).where('updated_at', '<', param<number>('before')),
-        ),
+      db.deleteFrom('log_chunks').where('task_id', 'in', (eb) =>
+        eb
+          .selectFrom('tasks')
+          .select('id')
+          .where(
+            'status',
+            'in',
+            terminal.map((status) => sql.lit<string>(status)),
+          )
+          .where('updated_at', '<', param<number>('before')),
+      ),
     ),
   };
 

@@ -33,7 +33,8 @@ export const toStoreError = (error: unknown, filename: string, doing: string): A
       { cause: error, details },
     );
   }
-  if (code.startsWith('SQLITE_CANTOPEN')) {
+  // better-sqlite3 throws a plain TypeError when the directory is missing.
+  if (code.startsWith('SQLITE_CANTOPEN') || /directory does not exist/.test(message)) {
     return new AmpoError(
       'store-error',
       `Cannot open the database ${filename} (${message}). Check that its directory exists and that this process may write there.`,
