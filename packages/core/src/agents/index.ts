@@ -1,2 +1,7 @@
-// Placeholder: filled in by the work on its issue. Keep the export so the package index stays stable.
-export {};
+export { type AgentDriversOptions, agentDrivers } from './agent-drivers.js';
+export { type AmpDriverOptions, ampDriver, ampSettings, ampSettingsFileContent, ampSettingsPath } from './amp-driver.js';
+export { type ClaudeCodeDriverOptions, claudeCodeDriver } from './claude-code-driver.js';
+export { type ClaudeStreamParserOptions, createClaudeStreamParser } from './claude-stream-parser.js';
+export { type CodexDriverOptions, codexDriver, createCodexStreamParser } from './codex-driver.js';
+export { maxArgvPromptBytes, type PromptTransport } from './prompt-transport.js';
+export { startFailurePattern } from './turn-tracker.js';
