@@ -1,2 +1,11 @@
-/** @ampo/adapter-docker: ContainerRuntime for ampo on a Docker engine (dockerode). Not built yet: see the project's open issues. */
-export const packageName = '@ampo/adapter-docker';
+export { createDockerRuntime, type DockerRuntime, dockerLabels, type SweepOptions } from './create-docker-runtime.js';
+export type {
+  DockerClient,
+  DockerContainer,
+  DockerContainerCreateOptions,
+  DockerContainerInspect,
+  DockerContainerSummary,
+  DockerExec,
+  DockerExecCreateOptions,
+} from './docker-client.js';
+export type { DockerHardening, DockerResources, DockerRuntimeSettings } from './docker-runtime-settings.js';

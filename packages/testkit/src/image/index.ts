@@ -1,2 +1,2 @@
-// Placeholder: filled in by the work on its issue.
-export {};
+export { type BuildTestImageOptions, buildTestImage, testImageName, testImageReference } from './build-test-image.js';
+export { findDebianMirror } from './debian-mirror.js';

@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AmpoError } from '@ampo/core';
+import { findDebianMirror } from './debian-mirror.js';
+import { runChecked, runCommand } from './run-command.js';
+
+/** The repository name of the offline worker image; its tag is a content hash of the recipe. */
+export const testImageName = 'ampo-test-worker';
+
+const suite = 'bookworm';
+const packages = ['git', 'ca-certificates', 'nodejs'];
+
+// Run inside the chroot after debootstrap. Part of the recipe hash: edit it and the image rebuilds.
+const setupScript = `set -e
+useradd --uid 1000 --user-group --create-home --shell /bin/bash agent
+mkdir -p /workspace && chown agent:agent /workspace
+rm -rf /var/cache/apt/archives/*.deb /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/* /usr/share/locale/*
+`;
+
+const imageChanges = [
+  'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  'ENV LANG=C.UTF-8',
+  'WORKDIR /workspace',
+  'USER agent',
+  'CMD ["sleep", "infinity"]',
+];
+
+const baseRecipe = JSON.stringify({ version: 1, suite, variant: 'minbase', packages, setupScript, imageChanges });
+
+const hash = (...parts: string[]) => {
+  const digest = createHash('sha256');
+  for (const part of parts) digest.update(part).update('\0');
+  return digest.digest('hex').slice(0, 16);
+};
+
+/** Every file under `directory` (paths, modes, contents), so any change retags the image. */
+const hashDirectory = (directory: string): string => {
+  const digest = createHash('sha256');
+  const walk = (path: string) => {
+    for (const name of readdirSync(path).sort()) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const full = join(path, name);
+      const stat = statSync(full);
+      digest.update(`${relative(directory, full)}\0${stat.mode & 0o111 ? 'x' : '-'}\0`);
+      if (stat.isDirectory()) walk(full);
+      else digest.update(readFileSync(full));
+    }
+  };
+  walk(directory);
+  return digest.digest('hex');
+};
+
+/** The scripted agent's directory, if the testkit ships one (source tree or built package). */
+const findScriptedAgent = (): string | undefined =>
+  ['../../scripted-agent', '../scripted-agent']
+    .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+    .find((path) => existsSync(join(path, 'bin', 'ampo-scripted-agent.js')));
+
+export interface BuildTestImageOptions {
+  /**
+   * A directory with a `bin/ampo-scripted-agent.js` to install at `/opt/ampo-scripted-agent`.
+   * @default the testkit's own `scripted-agent/` when present
+   */
+  scriptedAgentDirectory?: string;
+  /** Called with progress lines. @default no output */
+  log?: (line: string) => void;
+}
+
+/** The image reference (`ampo-test-worker:<hash>`) that {@link buildTestImage} produces. */
+export const testImageReference = (options: Pick<BuildTestImageOptions, 'scriptedAgentDirectory'> = {}): string => {
+  const agent = options.scriptedAgentDirectory ?? findScriptedAgent();
+  return `${testImageName}:${hash(baseRecipe, agent ? hashDirectory(agent) : 'no-scripted-agent')}`;
+};
+
+const imageExists = async (reference: string) =>
+  (await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', reference])).code === 0;
+
+const lockPath = join(tmpdir(), 'ampo-test-image.lock');
+
+/** A lock across processes (vitest runs test files in parallel workers): mkdir is atomic. */
+const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lockPath);
+      writeFileSync(join(lockPath, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let holder = Number.NaN;
+      try {
+        holder = Number(readFileSync(join(lockPath, 'pid'), 'utf8'));
+      } catch {}
+      const alive = (() => {
+        if (!Number.isInteger(holder) || holder <= 0) return true;
+        try {
+          process.kill(holder, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      if (!alive) rmSync(lockPath, { recursive: true, force: true });
+      else if (Date.now() > deadline)
+        throw new AmpoError('timeout', `Waited too long for ${lockPath}; remove it if no image build is running.`);
+      else await new Promise((done) => setTimeout(done, 1000));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockPath, { recursive: true, force: true });
+  }
+};
+
+const buildBase = async (reference: string, log: (line: string) => void) => {
+  if (process.getuid?.() !== 0)
+    throw new AmpoError(
+      'image-missing',
+      `The image ${reference} is missing and building it needs root (debootstrap, chroot). Run as root: npx tsx packages/testkit/src/image/build-test-image.ts`,
+    );
+  if ((await runCommand('sh', ['-c', 'command -v debootstrap'])).code !== 0)
+    throw new AmpoError(
+      'image-missing',
+      `The image ${reference} is missing and debootstrap is not installed: apt-get install debootstrap (bash scripts/ensure-docker.sh installs it).`,
+    );
+  const mirror = findDebianMirror(suite);
+  if (!mirror) throw new AmpoError('image-missing', `No Debian ${suite} mirror found in /etc/apt; set AMPO_DEBIAN_MIRROR to one.`);
+  const work = mkdtempSync(join(tmpdir(), 'ampo-test-image-'));
+  const root = join(work, 'root');
+  try {
+    log(`debootstrap ${suite} into ${root}`);
+    await runChecked('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, suite, root, mirror]);
+    await runChecked('chroot', [root, 'sh', '-c', setupScript]);
+    log(`docker import ${reference}`);
+    const tar = (await import('node:child_process')).spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await runChecked('docker', ['import', ...imageChanges.flatMap((change) => ['--change', change]), '-', reference], {
+      input: tar.stdout,
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+};
+
+const addScriptedAgent = async (base: string, reference: string, agentDirectory: string, log: (line: string) => void) => {
+  const staging = mkdtempSync(join(tmpdir(), 'ampo-test-image-agent-'));
+  let container: string | undefined;
+  try {
+    const target = join(staging, 'opt', 'ampo-scripted-agent');
+    cpSync(agentDirectory, target, { recursive: true, filter: (source) => !source.includes('node_modules') });
+    chmodSync(join(target, 'bin', 'ampo-scripted-agent.js'), 0o755);
+    mkdirSync(join(staging, 'usr', 'local', 'bin'), { recursive: true });
+    symlinkSync('/opt/ampo-scripted-agent/bin/ampo-scripted-agent.js', join(staging, 'usr', 'local', 'bin', 'ampo-scripted-agent'));
+    log(`adding the scripted agent from ${agentDirectory}`);
+    container = (await runChecked('docker', ['create', '--network', 'none', base])).trim();
+    await runChecked('docker', ['cp', `${staging}/.`, `${container}:/`]);
+    await runChecked('docker', ['commit', ...imageChanges.flatMap((change) => ['--change', change]), container, reference]);
+  } finally {
+    if (container) await runCommand('docker', ['rm', '-f', container]);
+    rmSync(staging, { recursive: true, force: true });
+  }
+};
+
+let inProcess: Promise<string> | undefined;
+
+/**
+ * Builds the offline worker image with no registry: debootstrap a minimal Debian with git,
+ * ca-certificates and nodejs from the mirror apt already uses, add the non-root `agent` user
+ * (uid 1000) and `/workspace`, `docker import` it, then add the scripted agent. Built once per
+ * machine: the tag is a content hash of the recipe and the files copied in. Also tags
+ * `ampo-test-worker:latest`. Needs a running engine (scripts/ensure-docker.sh) and root.
+ * @returns the image reference, `ampo-test-worker:<hash>`
+ */
+export const buildTestImage = (options: BuildTestImageOptions = {}): Promise<string> => {
+  if (options.scriptedAgentDirectory === undefined && inProcess) return inProcess;
+  const run = async () => {
+    const log = options.log ?? (() => {});
+    const agentDirectory = options.scriptedAgentDirectory ? resolve(options.scriptedAgentDirectory) : findScriptedAgent();
+    const reference = testImageReference({ ...(agentDirectory ? { scriptedAgentDirectory: agentDirectory } : {}) });
+    if (await imageExists(reference)) return reference;
+    if ((await runCommand('docker', ['info'])).code !== 0)
+      throw new AmpoError('unavailable', 'No Docker engine answers; start one with: bash scripts/ensure-docker.sh');
+    return withLock(async () => {
+      if (await imageExists(reference)) return reference;
+      const base = `${testImageName}-base:${hash(baseRecipe)}`;
+      if (!(await imageExists(base))) await buildBase(base, log);
+      if (agentDirectory) await addScriptedAgent(base, reference, agentDirectory, log);
+      else await runChecked('docker', ['tag', base, reference]);
+      await runChecked('docker', ['tag', reference, `${testImageName}:latest`]);
+      log(`built ${reference}`);
+      return reference;
+    });
+  };
+  const promise = run();
+  if (options.scriptedAgentDirectory === undefined) {
+    inProcess = promise;
+    promise.catch(() => {
+      inProcess = undefined;
+    });
+  }
+  return promise;
+};
+
+const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  buildTestImage({ log: (line) => console.error(`build-test-image: ${line}`) }).then(
+    (reference) => console.log(reference),
+    (error: unknown) => {
+      console.error(`build-test-image: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
