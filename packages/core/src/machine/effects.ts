@@ -14,7 +14,15 @@ export type Effect =
   /** Clone the repository and create the task branch; answers `repo-cloned`. */
   | { type: 'clone-repository' }
   /** Run one agent turn; answers `agent-turn-started`, `agent-output`…, `agent-turn-ended`. */
-  | { type: 'run-agent-turn'; turn: number; reason: TurnReason; prompt: string; sessionId?: string; executionId?: string }
+  | {
+      type: 'run-agent-turn';
+      turn: number;
+      reason: TurnReason;
+      prompt: string;
+      sessionId?: string;
+      /** Set after a restart: re-attach to this turn's process if it is still there. */
+      resume?: { executionId?: string };
+    }
   /** Commit the agent's changes and push the branch; answers `branch-pushed`. */
   | { type: 'push-branch' }
   /** Find or open the pull request; answers `pull-request-opened`. */

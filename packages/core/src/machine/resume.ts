@@ -49,18 +49,16 @@ export const resumeEffects = (task: Task, now: number): Effect[] => {
     case 'agent-running':
     case 'feedback':
       if (turn) {
-        effects.push(
-          turn.started
-            ? {
-                type: 'run-agent-turn',
-                turn: turn.turn,
-                reason: 'resume',
-                prompt: turn.prompt,
-                ...session,
-                ...(turn.executionId ? { executionId: turn.executionId } : {}),
-              }
-            : { type: 'run-agent-turn', turn: turn.turn, reason: turn.reason, prompt: turn.prompt, ...session },
-        );
+        // The process may have been started even if that was never recorded: look for it first.
+        const resume = turn.executionId ? { executionId: turn.executionId } : {};
+        effects.push({
+          type: 'run-agent-turn',
+          turn: turn.turn,
+          reason: turn.started ? 'resume' : turn.reason,
+          prompt: turn.prompt,
+          ...session,
+          resume,
+        });
       }
       break;
     case 'pushing':

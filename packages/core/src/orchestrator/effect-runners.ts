@@ -1,5 +1,4 @@
 import type { AgentEvent } from '../domain/agent.js';
-import type { TurnReason } from '../domain/events.js';
 import { AmpoError } from '../errors.js';
 import { tailBytes } from '../feedback/text.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
@@ -140,25 +139,40 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
   registerSecrets(environment, invocation.secretEnv);
   const source = `turn-${effect.turn}`;
 
+  // Named by the orchestrator, so a restart finds the process even if it crashed before recording it.
+  const plannedId = `turn-${effect.turn}-${task.currentTurn?.startRetries ?? 0}`;
   let execution: Execution | undefined;
   let skipLines = 0;
-  if (effect.executionId) {
+  if (effect.resume) {
     // After a restart: read the running (or finished) turn again rather than starting a second one.
     try {
-      execution = await workspace.attach(effect.executionId, 0);
+      execution = await workspace.attach(effect.resume.executionId ?? plannedId, 0);
       skipLines = await lastSeenLine(environment, handle, effect.turn);
       environment.log(handle, 'system', `re-attached to agent turn ${effect.turn}\n`, source);
     } catch {
       execution = undefined;
     }
   }
-  const reason: TurnReason = effect.reason;
+  if (execution && !task.currentTurn?.started) {
+    await environment.emit(
+      handle,
+      {
+        type: 'agent-turn-started',
+        turn: effect.turn,
+        reason: effect.reason,
+        prompt: environment.redactor.redact(effect.prompt),
+        executionId: execution.id,
+      },
+      generation,
+    );
+  }
   if (!execution) {
     try {
       execution = await workspace.exec(invocation.argv, {
         env: { ...invocation.env, ...invocation.secretEnv },
         cwd: environment.repositoryDirectory,
         detached: true,
+        executionId: plannedId,
         ...(invocation.stdin !== undefined ? { stdin: invocation.stdin } : {}),
       });
     } catch (error) {
@@ -171,7 +185,7 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
       {
         type: 'agent-turn-started',
         turn: effect.turn,
-        reason,
+        reason: effect.reason,
         prompt: environment.redactor.redact(effect.prompt),
         executionId: execution.id,
       },

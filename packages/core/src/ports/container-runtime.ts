@@ -30,6 +30,12 @@ export interface ExecOptions {
    * Runtimes that cannot do this MUST throw an `invalid-input` AmpoError rather than ignore it.
    */
   detached?: boolean;
+  /**
+   * For detached executions: the id to give the execution, chosen by the caller so that after a
+   * crash it can re-attach even if it never learned the id. Unique within the workspace. Runtimes
+   * that cannot honour it ignore it; callers then use {@link Execution.id}.
+   */
+  executionId?: string;
 }
 
 export interface OutputChunk {

@@ -115,7 +115,7 @@ interface FakeExecutionRecord {
 export const createFakeContainerRuntime = (options: { commands?: Record<string, FakeCommand> } = {}): FakeContainerRuntime => {
   const commands = { ...builtinFakeCommands, ...options.commands };
   const workspaces = new Map<string, FakeWorkspaceState>();
-  const executions = new Map<string, FakeExecutionRecord>();
+  const executions = new Map<string, FakeExecutionRecord>(); // by `<workspace id>/<execution id>`
   const execs: ExecRecord[] = [];
   let nextWorkspace = 1;
   let nextExecution = 1;
@@ -124,7 +124,9 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
   const startExecution = (state: FakeWorkspaceState, argv: readonly string[], execOptions: ExecOptions): Execution => {
     const command = commands[argv[0] ?? ''];
     if (!command) throw new AmpoError('runtime-error', `exec failed: "${argv[0]}" not found in the workspace's PATH.`);
-    const id = `exec-${nextExecution++}`;
+    const id = execOptions.detached && execOptions.executionId ? execOptions.executionId : `exec-${nextExecution++}`;
+    if (executions.has(`${state.id}/${id}`))
+      throw new AmpoError('conflict', `An execution named ${id} already exists in workspace ${state.id}.`);
     const subject = new ReplaySubject<OutputChunk>();
     const chunks: OutputChunk[] = [];
     const controller = new AbortController();
@@ -167,7 +169,7 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
       controller.abort(new AmpoError('cancelled', 'execution cancelled'));
       await exit;
     };
-    executions.set(id, { chunks, subject, exit, cancel });
+    executions.set(`${state.id}/${id}`, { chunks, subject, exit, cancel });
     return { id, output$: subject.asObservable(), exit, cancel };
   };
 
@@ -186,7 +188,7 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
       return startExecution(state, argv, execOptions);
     },
     async attach(executionId, fromOffset = 0) {
-      const record = executions.get(executionId);
+      const record = executions.get(`${state.id}/${executionId}`);
       if (!record) throw new AmpoError('not-found', `No detached execution ${executionId} in workspace ${state.id}.`);
       const replay = new ReplaySubject<OutputChunk>();
       record.subject.subscribe({
