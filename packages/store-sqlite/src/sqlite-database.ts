@@ -1,6 +1,6 @@
 /**
  * The slice of a better-sqlite3 `Database` the store calls, so that a caller can inject their own
- * instance (any better-sqlite3 11 or 12) without this package's types depending on it.
+ * instance (better-sqlite3 12) without this package's types depending on it.
  */
 export interface SqliteDatabase {
   /** The file name, or `:memory:`. */
