@@ -35,7 +35,9 @@ export const createRedactor = (initial: Iterable<string> = []): Redactor => {
     add(secret) {
       if (secret.length < 6 || secrets.has(secret)) return;
       secrets.add(secret);
-      secrets.add(btoa(String.fromCharCode(...new TextEncoder().encode(secret))).replace(/=+$/, ''));
+      const base64 = btoa(String.fromCharCode(...new TextEncoder().encode(secret)));
+      secrets.add(base64);
+      secrets.add(base64.replace(/=+$/, ''));
       rebuild();
     },
     redact(text) {

@@ -297,7 +297,8 @@ const step = (task: Task, event: OrchestratorEvent, options: MachineOptions): Tr
       return startTurn({ ...task, baseSha: event.baseSha }, at, 'initial', task.request.prompt, 'agent-running');
     case 'agent-turn-started': {
       const turn = task.currentTurn;
-      if (!turn || turn.turn !== event.turn) return [task, []];
+      const waitingForIt = task.status === 'agent-running' || task.status === 'feedback';
+      if (!turn || turn.turn !== event.turn || !waitingForIt) return [task, []];
       const effects: Effect[] = [];
       const started = { ...task, currentTurn: { ...turn, started: true, executionId: event.executionId } };
       return [enter(started, 'agent-running', at, effects), effects];
