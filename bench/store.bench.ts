@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTask, initialTask, type OrchestratorEvent, type Task } from '@ampo/core';
+import { CreateTask, type EventOf, initialTask, type OrchestratorEvent, type Task } from '@ampo/core';
 import { createSqliteStore } from '@ampo/store-sqlite';
 import Database from 'better-sqlite3';
 
@@ -21,14 +21,14 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 const created = (taskId: string, at: number) => {
-  const event = {
+  const event: EventOf<'task-created'> = {
     type: 'task-created',
     taskId,
     seq: 1,
     at,
     request: CreateTask.parse({ repo: 'acme/widgets', prompt: `Fix issue ${taskId}` }),
     branch: `ampo/${taskId}`,
-  } as const;
+  };
   return { event, snapshot: initialTask(event) };
 };
 
