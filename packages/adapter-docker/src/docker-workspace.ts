@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AmpoError, type ExecOptions, type Execution, type Workspace } from '@ampo/core';
 import type { DockerContainer } from './docker-client.js';
 import { toAmpoError } from './docker-errors.js';
+import { runToEnd } from './docker-exec.js';
 import { attachDetachedExecution, type ExecutionContext, startAttachedExecution, startDetachedExecution } from './docker-execution.js';
+
+const oomCounterScript = 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null; true';
 
 export const formatBytes = (bytes: number) => (bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`);
 
@@ -13,10 +16,17 @@ export interface WorkspaceSettings {
 
 /** A handle on one workspace container; holds no state beyond its id, so any instance can make one. */
 export const createDockerWorkspace = (container: DockerContainer, id: string, taskId: string, settings: WorkspaceSettings): Workspace => {
+  let oomKillsSeen = 0;
+  // Docker does not always flag OOM kills of exec'd processes, so the cgroup's own counter
+  // (`oom_kill` in v1 memory.oom_control, v2 memory.events) is read too.
   const memoryLimitIfKilled = async () => {
+    const counters = await runToEnd(container, { cmd: ['sh', '-c', oomCounterScript] }).catch(() => undefined);
+    const kills = Number(/oom_kill (\d+)/.exec(counters?.stdout ?? '')?.[1] ?? 0);
+    const newKills = kills > oomKillsSeen;
+    oomKillsSeen = Math.max(oomKillsSeen, kills);
     const info = await container.inspect().catch(() => undefined);
-    if (!info?.State?.OOMKilled) return undefined;
-    return info.HostConfig?.Memory ? formatBytes(info.HostConfig.Memory) : 'no explicit limit (the machine ran out)';
+    if (!newKills && !info?.State?.OOMKilled) return undefined;
+    return info?.HostConfig?.Memory ? formatBytes(info.HostConfig.Memory) : 'no explicit limit (the machine ran out)';
   };
   const context: ExecutionContext = {
     container,
