@@ -51,6 +51,7 @@ for (let task = 0; task < totalEvents / eventsPerTask; task++) {
               seq: eventSeq,
               at: first.event.at + eventSeq,
               turn: 1,
+              line: eventSeq - 1,
               output: { type: 'text', text: `Reading src/widgets/spin-${eventSeq}.ts to find where the speed is computed.` },
             },
       );
