@@ -13,7 +13,7 @@ const tokenKeys: readonly TokenKey[] = ['inputTokens', 'outputTokens', 'cacheRea
  * "permission denied" in the middle of a real turn never turns a failure into a start failure.
  */
 export const startFailurePattern =
-  /not logged in|\/login|login flow|no api key|api[ _-]?key|unauthori[sz]ed|authenticat|invalid.{0,20}(?:key|token)|\b40[13]\b|forbidden|\b429\b|rate.?limit|overloaded|\b50[0234]\b|couldn'?t connect|could not connect|connection (?:refused|reset|failed)|network|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|lookup address|socket hang up|fetch failed|stream disconnected|timed? ?out|ENOENT|no such file or directory|command not found|exec format error|permission denied/i;
+  /not logged in|\/login|login flow|no api key|api[ _-]?key|unauthori[sz]ed|authenticat|invalid.{0,20}(?:key|token)|\b40[13]\b|forbidden|\b429\b|rate.?limit|overloaded|\b50[0234]\b|couldn'?t connect|could not connect|unable to connect|connection ?(?:refused|reset|failed)|api request failed|network|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|lookup address|socket hang up|fetch failed|stream disconnected|timed? ?out|ENOENT|no such file or directory|command not found|exec format error|permission denied/i;
 
 const tailLines = (text: string, maxChars: number): string => {
   const lines = text
@@ -135,7 +135,8 @@ export const createTurnTracker = (agentName: string): TurnTracker => {
     },
     usage: totals,
     finalize(end) {
-      const usage = totals();
+      // One process run is one agent turn, whatever number of model turns it took.
+      const usage: Usage = { turns: 1, ...totals() };
       const stderr = tailLines(end.stderrTail, 600);
       const heard = [outcome?.reason ?? '', stderr, ...noise].join('\n');
       const looksLikeStartFailure = !didWork && startFailurePattern.test(heard);
@@ -149,23 +150,20 @@ export const createTurnTracker = (agentName: string): TurnTracker => {
       const details = [stderr && `stderr: ${stderr}`, !stderr && noise.length > 0 && `output: ${noise.join(' | ')}`]
         .filter(Boolean)
         .join('; ');
-      const how = `${describeExit(end)}${details ? ` (${details})` : ''}`;
+      const exit = describeExit(end);
+      const quoted = details ? ` (${details})` : '';
 
       if (end.exitCode === 126 || end.exitCode === 127) {
-        return { outcome: 'start-failed', reason: `${agentName} could not be started: the process ${how}`, usage };
+        return { outcome: 'start-failed', reason: `${agentName} could not be started: the process ${exit}${quoted}`, usage };
       }
       if (!didWork && ((!sawStructured && Boolean(end.signal)) || looksLikeStartFailure)) {
         return {
           outcome: 'start-failed',
-          reason: `${agentName} did not get going: the process ${how} before doing any work`,
+          reason: `${agentName} did not get going: the process ${exit} before doing any work${quoted}`,
           usage,
         };
       }
-      return {
-        outcome: 'failed',
-        reason: `${agentName} stopped without a result: the process ${how}`,
-        usage,
-      };
+      return { outcome: 'failed', reason: `${agentName} stopped without a result: the process ${exit}${quoted}`, usage };
     },
   };
 };

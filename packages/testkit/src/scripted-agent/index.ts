@@ -1,2 +1,14 @@
-// Placeholder: filled in by the work on its issue.
-export {};
+export {
+  ScriptedAgentScenario,
+  type ScriptedAgentScenarioInput,
+  ScriptedAgentStep,
+  ScriptedAgentThread,
+} from './scenario.js';
+export {
+  listScriptedAgentThreads,
+  readScriptedAgentThread,
+  scriptedAgentBin,
+  scriptedAgentScenarioEnv,
+  scriptedAgentScenarioPath,
+  writeScenario,
+} from './scripted-agent-files.js';
