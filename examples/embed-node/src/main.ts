@@ -8,15 +8,17 @@ import {
   createFakeGit,
   createFakeSourceHost,
   createInMemoryTaskStore,
+  type FakeTurnScript,
 } from '@ampo/core/testing';
 
 const git = createFakeGit();
 git.createRemote('demo://calculator', { 'sum.js': 'export const sum = (a, b) => a - b;\n' });
 // The agent fixes one thing per turn; CI is red until both fixes are in.
-const agent = createFakeAgent(({ prompt }) =>
-  prompt.includes('CI failed')
-    ? { edits: { 'sum.test.js': 'ok' }, messages: ['Added the missing test'] }
-    : { edits: { 'sum.js': 'export const sum = (a, b) => a + b;\n' }, messages: ['Fixed sum'] },
+const agent = createFakeAgent(
+  ({ prompt }): FakeTurnScript =>
+    prompt.includes('CI failed')
+      ? { edits: { 'sum.test.js': 'ok' }, messages: ['Added the missing test'] }
+      : { edits: { 'sum.js': 'export const sum = (a, b) => a + b;\n' }, messages: ['Fixed sum'] },
 );
 const ci = createFakeCiProvider((target) =>
   git.remotes.get(target.repo)?.commits.get(target.sha)?.has('sum.test.js')

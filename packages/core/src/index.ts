@@ -16,6 +16,6 @@ export * from './machine/transition.js';
 export * from './orchestrator/create-orchestrator.js';
 export { pullRequestBody, pullRequestTitle } from './orchestrator/pull-request-body.js';
 export { branchFor } from './orchestrator/task-branch.js';
-export { defaultRepositoryDirectory, gitCommands } from './orchestrator/workspace-commands.js';
+export { type CommandResult, defaultRepositoryDirectory, gitCommands, runChecked, runCommand } from './orchestrator/workspace-commands.js';
 export * from './ports/index.js';
 export * from './redaction.js';

@@ -85,12 +85,13 @@ const registerSecrets = (environment: EffectEnvironment, env: Record<string, str
 
 const createWorkspace = async (environment: EffectEnvironment, handle: TaskHandle, generation: number) => {
   const workspaceId = await withRetries(environment, 'create workspace', async () => {
-    const existing = await environment.runtime.list({ 'ampo.task': handle.id });
+    // Found by label after a restart; check containers of the same task carry another role.
+    const existing = await environment.runtime.list({ 'ampo.task': handle.id, 'ampo.role': 'workspace' });
     const running = existing.find((workspace) => workspace.running);
     if (running) return running.id;
     const created = await environment.runtime.create({
       taskId: handle.id,
-      labels: { 'ampo.task': handle.id, 'ampo.instance': environment.instanceId },
+      labels: { 'ampo.task': handle.id, 'ampo.instance': environment.instanceId, 'ampo.role': 'workspace' },
     });
     return created.id;
   });
