@@ -1,2 +1,4 @@
-// Placeholder: filled in by the work on its issue. Keep the export so the package index stays stable.
-export {};
+export { CiTool } from './ci-tool.js';
+export { classifyFailure } from './classify-failure.js';
+export { detectTools } from './detect-tools.js';
+export { type DigestCheckOutputInput, digestCheckOutput } from './digest-check-output.js';

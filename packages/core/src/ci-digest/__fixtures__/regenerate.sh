@@ -40,7 +40,7 @@ js_tools() {
 
 vitest_sample() {
   local d="$samples/vitest"
-  mkdir -p "$d/src" "$d/test" "$d/broken"
+  mkdir -p "$d/src" "$d/test" "$d/broken" "$d/flaky"
   echo '{"type":"module","private":true}' >"$d/package.json"
   cat >"$d/src/cart.ts" <<'SRC'
 export interface Item {
@@ -94,19 +94,35 @@ it('checks out', () => {
   expect(checkout()).toBe(true);
 });
 SRC
+  cat >"$d/flaky/stock.test.ts" <<'SRC'
+import { expect, it } from 'vitest';
+
+it('fires a late callback', async () => {
+  setTimeout(() => {
+    throw new Error('late callback failed');
+  }, 0);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(true).toBe(true);
+});
+
+it('waits for the stock service', async () => {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}, 50);
+SRC
 }
 
 run_vitest() {
   vitest_sample
   local d="$samples/vitest" v
   v="$("$bin/vitest" --version)"
-  readme vitest "$v" 'src/cart.ts with a bug (total ignores quantity), test/cart.test.ts (2 failing assertions, 1 thrown RangeError), broken/checkout.test.ts (imports a missing module)'
-  capture vitest default.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . test
-  capture vitest color.txt "$d" env FORCE_COLOR=1 "$bin/vitest" run --root . test
+  readme vitest "$v" 'src/cart.ts with a bug (total ignores quantity), test/cart.test.ts (2 failing assertions, 1 thrown RangeError), broken/checkout.test.ts (imports a missing module), flaky/stock.test.ts (an uncaught error in a timer, a test timeout)'
+  capture vitest default.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . test/ broken/
+  capture vitest color.txt "$d" env FORCE_COLOR=1 "$bin/vitest" run --root . test/ broken/
   capture vitest missing-module.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . broken
+  capture vitest unhandled-timeout.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . flaky
 
   # junit/README.md is written by hand: it lists these two commands.
-  (cd "$d" && NO_COLOR=1 "$bin/vitest" run --root . --reporter=junit test >"$here/junit/vitest.xml" 2>/dev/null)
+  (cd "$d" && NO_COLOR=1 "$bin/vitest" run --root . --reporter=junit test/ broken/ >"$here/junit/vitest.xml" 2>/dev/null)
 }
 
 js_cart_sample() {
@@ -283,9 +299,18 @@ def catalogue():
 def test_uses_catalogue(catalogue):
     assert catalogue
 SRC
-  readme pytest "$(/usr/bin/python3 -m pytest --version 2>&1) (Debian python3-pytest)" 'cart.py with a bug, test_cart.py (1 failing assertion, 1 raised ValueError in a class, 1 fixture error)'
-  capture pytest default.txt "$d" /usr/bin/python3 -m pytest -p no:cacheprovider --color=no
-  (cd "$d" && /usr/bin/python3 -m pytest -p no:cacheprovider -q --color=no --junitxml=report.xml >/dev/null 2>&1; cp report.xml "$here/junit/pytest.xml")
+  mkdir -p "$d/broken"
+  cat >"$d/broken/test_checkout.py" <<'SRC'
+from checkout import checkout
+
+
+def test_checkout():
+    assert checkout()
+SRC
+  readme pytest "$(/usr/bin/python3 -m pytest --version 2>&1) (Debian python3-pytest)" 'cart.py with a bug, test_cart.py (1 failing assertion, 1 raised ValueError in a class, 1 fixture error), broken/test_checkout.py (imports a missing module)'
+  capture pytest default.txt "$d" /usr/bin/python3 -m pytest -p no:cacheprovider --color=no test_cart.py
+  capture pytest collection-error.txt "$d" /usr/bin/python3 -m pytest -p no:cacheprovider --color=no broken
+  (cd "$d" && /usr/bin/python3 -m pytest -p no:cacheprovider -q --color=no --junitxml=report.xml test_cart.py >/dev/null 2>&1; cp report.xml "$here/junit/pytest.xml")
 }
 
 run_go() {

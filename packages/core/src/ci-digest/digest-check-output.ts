@@ -1,0 +1,126 @@
+import type { CiFailure } from '../domain/ci.js';
+import { cleanLogText } from '../feedback/text.js';
+import type { CiTool } from './ci-tool.js';
+import { detectTools } from './detect-tools.js';
+import { tailOfLog, truncateBytes } from './log-lines.js';
+import type { OutputParser, ParsedFailure } from './parsed-failure.js';
+import { parseBiome } from './parsers/biome.js';
+import { parseCargoTest } from './parsers/cargo-test.js';
+import { parseEslint } from './parsers/eslint.js';
+import { parseGeneric } from './parsers/generic.js';
+import { parseGithubAnnotations } from './parsers/github-annotations.js';
+import { parseGoTest } from './parsers/go-test.js';
+import { parseJest } from './parsers/jest.js';
+import { parseJunitXml } from './parsers/junit-xml.js';
+import { parseMochaSpec } from './parsers/mocha-spec.js';
+import { parseNodeTestSpec } from './parsers/node-test-spec.js';
+import { parsePytest } from './parsers/pytest.js';
+import { parseTap } from './parsers/tap.js';
+import { parseTsc } from './parsers/tsc.js';
+import { parseVitest } from './parsers/vitest.js';
+
+const parsers: Record<CiTool, OutputParser> = {
+  vitest: parseVitest,
+  jest: parseJest,
+  'node-test': parseNodeTestSpec,
+  mocha: parseMochaSpec,
+  tap: parseTap,
+  pytest: parsePytest,
+  'go-test': parseGoTest,
+  'cargo-test': parseCargoTest,
+  tsc: parseTsc,
+  eslint: parseEslint,
+  biome: parseBiome,
+  'github-annotations': parseGithubAnnotations,
+  'junit-xml': parseJunitXml,
+  generic: parseGeneric,
+};
+
+export interface DigestCheckOutputInput {
+  /** The check's name, as the failures will carry it. */
+  check: string;
+  job?: string;
+  step?: string;
+  /** Everything the check printed (stdout and stderr interleaved), or a JUnit XML report. */
+  output: string;
+  /** 0 means the check passed and yields no failures. Unknown (undefined) is read as failed. */
+  exitCode?: number | null;
+  /** Skips detection: parse the output as this tool's. */
+  tool?: CiTool;
+  /** The directory the check ran in: absolute paths below it are made relative. */
+  workdir?: string;
+  /** @default 262144 (256 KB): only the tail of the log is read. */
+  maxLogBytes?: number;
+  /** @default 50 */
+  maxFailures?: number;
+}
+
+const relativePath = (file: string | undefined, workdir: string | undefined): string | undefined => {
+  if (!file) return undefined;
+  let path = file.replace(/^file:\/\//, '');
+  const root = workdir?.replace(/\/+$/, '');
+  if (root && path.startsWith(`${root}/`)) path = path.slice(root.length + 1);
+  return path.replace(/^\.\//, '');
+};
+
+// Two tools (say a reporter and a JUnit file) naming the same test at the same place are one failure.
+const identity = (failure: ParsedFailure) =>
+  [failure.kind, failure.test ?? '', failure.file ?? '', failure.line ?? '', failure.test ? '' : failure.message.trim()].join('\u0000');
+
+const runParser = (tool: CiTool, text: string, exitCode: number | null | undefined): ParsedFailure[] => {
+  try {
+    return tool === 'generic' ? parseGeneric(text, exitCode) : parsers[tool](text);
+  } catch {
+    // A parser tripping over unexpected output must not cost the digest: the fallback still runs.
+    return [];
+  }
+};
+
+/**
+ * Turns what a failed check printed into precise `CiFailure`s: it strips ANSI codes and
+ * timestamps, keeps the tail of long logs, detects the tools in the output (or uses `tool`),
+ * parses each tool's failures (file, line, test, message, kind, a short excerpt), falls back to
+ * the lines around error markers, and deduplicates. A passed check (exit code 0) yields none; a
+ * failed check always yields at least one.
+ */
+export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] => {
+  if (input.exitCode === 0) return [];
+  const maxLogBytes = input.maxLogBytes ?? 256 * 1024;
+  // ANSI codes can triple a log's size: cut generously before cleaning, exactly after.
+  const text = tailOfLog(cleanLogText(input.output.slice(-maxLogBytes * 4)), maxLogBytes);
+  const tools = input.tool ? [input.tool] : detectTools(text);
+  let parsed = tools.flatMap((tool) => runParser(tool, text, input.exitCode));
+  if (parsed.length === 0 && input.tool !== 'generic') parsed = runParser('generic', text, input.exitCode);
+  if (parsed.length === 0) {
+    const lastLines = text.trimEnd().split('\n').slice(-15).join('\n').trim();
+    const exit = typeof input.exitCode === 'number' ? `exited with code ${input.exitCode}` : 'failed';
+    parsed = [
+      {
+        kind: input.exitCode === 137 ? 'infra' : 'unknown',
+        message: lastLines === '' ? `${exit} and printed nothing` : `${exit}; no error marker in its output`,
+        logExcerpt: lastLines === '' ? undefined : truncateBytes(lastLines, 1000),
+      },
+    ];
+  }
+  const seen = new Set<string>();
+  const failures: CiFailure[] = [];
+  for (const failure of parsed) {
+    const normalised = { ...failure, file: relativePath(failure.file, input.workdir) };
+    const key = identity(normalised);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    failures.push({
+      check: input.check,
+      ...(input.job !== undefined ? { job: input.job } : {}),
+      ...((input.step ?? failure.step) !== undefined ? { step: input.step ?? failure.step } : {}),
+      kind: normalised.kind,
+      ...(normalised.test ? { test: normalised.test } : {}),
+      ...(normalised.file ? { file: normalised.file } : {}),
+      ...(normalised.line ? { line: normalised.line } : {}),
+      message: normalised.message,
+      ...(normalised.logExcerpt ? { logExcerpt: normalised.logExcerpt } : {}),
+    });
+    if (failures.length >= (input.maxFailures ?? 50)) break;
+  }
+  return failures;
+};

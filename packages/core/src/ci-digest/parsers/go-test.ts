@@ -1,0 +1,109 @@
+import { compactMessage, isUserPath, lineNumber, makeExcerpt } from '../log-lines.js';
+import type { ParsedFailure } from '../parsed-failure.js';
+
+const runLine = /^=== (RUN|CONT|PAUSE|NAME)\s+(\S+)/;
+const failLine = /^(\s*)--- FAIL: (\S+) \(/;
+const logLine = /^\s+([\w./-]+\.go):(\d+): (.*)$/;
+const compileError = /^((?:\.\/)?[\w./-]+\.go):(\d+)(?::\d+)?: (.*)$/;
+const goroutineFrame = /^\t(\S+\.go):(\d+)/;
+
+interface TestRecord {
+  name: string;
+  failed: boolean;
+  logs: Array<{ file: string; line?: number | undefined; text: string }>;
+  panic?: { message: string; file?: string | undefined; line?: number | undefined; excerpt: string[] };
+}
+
+/**
+ * `go test` and `go test -v`: `--- FAIL: Name` lines (subtests as `Name/sub`), the `file.go:N:`
+ * lines a test logged before or under its result, a panic with its goroutine trace, and compile
+ * errors (`# package`, then `file.go:line:col: message`).
+ */
+export const parseGoTest = (text: string): ParsedFailure[] => {
+  const lines = text.split('\n');
+  const tests = new Map<string, TestRecord>();
+  const record = (name: string) => {
+    const known = tests.get(name);
+    if (known) return known;
+    const test: TestRecord = { name, failed: false, logs: [] };
+    tests.set(name, test);
+    return test;
+  };
+  const failures: ParsedFailure[] = [];
+  let current: TestRecord | undefined;
+  let inBuildOutput = false;
+
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index] ?? '';
+    const run = runLine.exec(line);
+    const fail = failLine.exec(line);
+    if (run?.[2]) {
+      current = record(run[2]);
+      inBuildOutput = false;
+    } else if (fail?.[2]) {
+      current = record(fail[2]);
+      current.failed = true;
+      inBuildOutput = false;
+    } else if (/^# \S+/.test(line)) {
+      inBuildOutput = true;
+    } else if (inBuildOutput && compileError.test(line)) {
+      const match = compileError.exec(line);
+      failures.push({
+        kind: 'build',
+        file: match?.[1]?.replace(/^\.\//, ''),
+        line: lineNumber(match?.[2]),
+        message: compactMessage([match?.[3] ?? line], 1),
+        logExcerpt: makeExcerpt([line]),
+      });
+    } else if (/^panic: /.test(line)) {
+      const trace: string[] = [line];
+      while (index + 1 < lines.length && !/^(FAIL|ok)\s|^--- |^=== /.test(lines[index + 1] ?? '')) trace.push(lines[++index] ?? '');
+      const userFrames = trace
+        .map((traceLine, traceIndex) => ({ traceLine, traceIndex, match: goroutineFrame.exec(traceLine) }))
+        .filter(({ match }) => match?.[1] !== undefined && isUserPath(match[1]));
+      const frame = userFrames[0]?.match;
+      const target = current ?? record('');
+      target.failed = true;
+      target.panic = {
+        message: line.replace(/ \[recovered\]$/, ''),
+        file: frame?.[1],
+        line: lineNumber(frame?.[2]),
+        // The panic, then each user frame as its function and its file:line.
+        excerpt: [
+          line,
+          ...userFrames.slice(0, 3).flatMap(({ traceLine, traceIndex }) => [trace[traceIndex - 1] ?? '', `  ${traceLine.trim()}`]),
+        ],
+      };
+    } else if (current && logLine.test(line)) {
+      const match = logLine.exec(line);
+      current.logs.push({ file: match?.[1] ?? '', line: lineNumber(match?.[2]), text: match?.[3] ?? '' });
+    } else if (current && current.logs.length > 0 && /^\s{8,}\S/.test(line)) {
+      // A multi-line t.Log message continues with deeper indentation.
+      const last = current.logs.at(-1);
+      if (last) last.text += `\n${line.trim()}`;
+    }
+  }
+
+  const failedNames = [...tests.values()].filter((test) => test.failed).map((test) => test.name);
+  for (const test of tests.values()) {
+    if (!test.failed) continue;
+    // A parent fails because a subtest did: report the subtest, not the parent again.
+    const hasFailedChild = failedNames.some((name) => name.startsWith(`${test.name}/`));
+    if (hasFailedChild && test.logs.length === 0 && !test.panic) continue;
+    const first = test.logs[0];
+    failures.push({
+      kind: 'test',
+      test: test.name || undefined,
+      file: test.panic?.file ?? first?.file,
+      line: test.panic ? test.panic.line : first?.line,
+      message: test.panic
+        ? test.panic.message
+        : compactMessage(
+            test.logs.map((log) => log.text),
+            3,
+          ) || 'FAIL',
+      logExcerpt: makeExcerpt(test.panic ? test.panic.excerpt : test.logs.map((log) => `${log.file}:${log.line ?? '?'}: ${log.text}`)),
+    });
+  }
+  return failures;
+};
