@@ -25,7 +25,8 @@ import { ampDriver } from './amp-driver.js';
 import { claudeCodeDriver } from './claude-code-driver.js';
 import { codexDriver } from './codex-driver.js';
 
-const timeoutMs = 15_000;
+// Accepted runs are killed as soon as the evidence shows (1–10 s on 2 busy cores); this only bounds a hang.
+const timeoutMs = 30_000;
 const testkitPackage = fileURLToPath(new URL('../../../testkit/package.json', import.meta.url));
 
 const binaryOf = (name: string, bin: string): string | undefined => {
