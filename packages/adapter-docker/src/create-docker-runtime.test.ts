@@ -114,6 +114,25 @@ describe('createDockerRuntime on a real engine', () => {
     expect(rest.exit).toEqual({ code: 0 });
   });
 
+  it('feeds stdin to a detached turn and accepts any caller-chosen id', async () => {
+    const chosen = `turn 1/ü ${randomUUID()}`;
+    const turn = await workspace.exec(['sh', '-c', 'cat; echo "cwd=$(pwd)"'], {
+      detached: true,
+      executionId: chosen,
+      stdin: 'prompt text\n',
+      cwd: '/tmp',
+    });
+    expect(turn.id).toBe(chosen);
+    const result = await collect(turn);
+    expect(result.stdout).toBe('prompt text\ncwd=/tmp\n');
+    expect(result.exit).toEqual({ code: 0 });
+    const replay = await collect(await workspace.attach(chosen, Buffer.byteLength('prompt text\n')));
+    expect(replay.stdout).toBe('cwd=/tmp\n');
+    await expect(workspace.exec(['true'], { detached: true, executionId: chosen })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(workspace.exec(['ampo-missing-binary'], { detached: true })).rejects.toMatchObject({ code: 'runtime-error' });
+    await expect(workspace.exec(['true'], { detached: true, cwd: '/no/such/directory' })).rejects.toMatchObject({ code: 'runtime-error' });
+  });
+
   it('creates hardened containers, visible in docker inspect', async () => {
     const info = inspect(workspace.id);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);

@@ -99,6 +99,11 @@ export const startScriptExec = async (container: DockerContainer, request: ExecR
       return { frames: frames(), exitCode: started.exitCode, close: started.close };
     }
     started.close();
+    if (line === `${sentinel}exists`)
+      throw new AmpoError(
+        'conflict',
+        'An execution with this id already exists in the workspace: attach to it instead of starting it again.',
+      );
     const reason = line.startsWith(`${sentinel}error `) ? line.slice(`${sentinel}error `.length) : line;
     throw new AmpoError('runtime-error', `The process could not be started in the workspace: ${reason}`);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AmpoError, type ExecOptions, type Execution, type ExitStatus, type OutputChunk } from '@ampo/core';
 import { Observable } from 'rxjs';
 import type { DockerContainer } from './docker-client.js';
@@ -6,6 +7,7 @@ import {
   attachedScript,
   detachedScript,
   executionDirectory,
+  executionRoot,
   killScript,
   tailScript,
   waitScript,
@@ -81,12 +83,14 @@ export const startDetachedExecution = async (
   options: ExecOptions,
 ): Promise<Execution> => {
   const directory = executionDirectory(id);
+  let stdinFile = '';
   if (options.stdin !== undefined) {
-    const writer = await startScriptExec(context.container, { cmd: script(writeStdinScript, directory), stdin: options.stdin });
+    stdinFile = `${executionRoot}/.stdin-${randomUUID()}`;
+    const writer = await startScriptExec(context.container, { cmd: script(writeStdinScript, stdinFile), stdin: options.stdin });
     for await (const _ of writer.frames);
   }
   const launcher = await startScriptExec(context.container, {
-    cmd: script(detachedScript, directory, options.cwd ?? '', ...argv),
+    cmd: script(detachedScript, directory, options.cwd ?? '', stdinFile, ...argv),
     ...(options.env ? { env: options.env } : {}),
   });
   for await (const _ of launcher.frames);
@@ -95,7 +99,7 @@ export const startDetachedExecution = async (
 
 /** Follows a detached process from `fromOffset` bytes into its output file. */
 export const attachDetachedExecution = async (context: ExecutionContext, id: string, fromOffset: number): Promise<Execution> => {
-  if (!/^[A-Za-z0-9-]+$/.test(id)) throw new AmpoError('invalid-input', `Not an execution id of this runtime: ${JSON.stringify(id)}`);
+  if (id.length === 0) throw new AmpoError('invalid-input', 'attach needs an execution id.');
   if (!Number.isSafeInteger(fromOffset) || fromOffset < 0)
     throw new AmpoError('invalid-input', `The offset must be a whole number of bytes, not ${fromOffset}.`);
   const directory = executionDirectory(id);

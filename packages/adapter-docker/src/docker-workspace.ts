@@ -65,7 +65,7 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
     taskId,
     async exec(argv: readonly string[], options: ExecOptions = {}): Promise<Execution> {
       if (argv.length === 0 || !argv[0]) throw new AmpoError('invalid-input', 'exec needs a command: argv is empty.');
-      const executionId = randomUUID();
+      const executionId = options.detached && options.executionId ? options.executionId : randomUUID();
       return withRunningContainer(() =>
         options.detached
           ? startDetachedExecution(context, executionId, argv, options)

@@ -1,29 +1,51 @@
+import { createHash } from 'node:crypto';
+
 // Shell scripts the runtime runs inside a workspace with `sh -c SCRIPT ampo-exec ARGS...`. The
 // scripts are constants; user input only ever arrives as positional parameters, never as code.
 // Each first writes one line to stderr: `ampo-exec:ok`, or `ampo-exec:error <why>` when the
 // command cannot start, so exec() can throw instead of returning a failed execution.
 
-/** Where each execution keeps its pid (and, when detached, its output and exit status). */
-export const executionDirectory = (executionId: string) => `/tmp/ampo-exec/${executionId}`;
+/** Inside the workspace: one directory per execution. */
+export const executionRoot = '/tmp/ampo-exec';
 
-const prepare = `d=$1; c=$2; shift 2
-mkdir -p "$d" 2>/dev/null || { printf 'ampo-exec:error cannot create %s\\n' "$d" >&2; exit 126; }
-if [ -n "$c" ]; then cd -- "$c" 2>/dev/null || { printf 'ampo-exec:error cannot enter directory %s\\n' "$c" >&2; exit 126; }; fi
-command -v -- "$1" >/dev/null 2>&1 || { printf 'ampo-exec:error %s: command not found\\n' "$1" >&2; exit 127; }
+const safeId = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Where each execution keeps its pid (and, when detached, its output and exit status). Ids a
+ * caller chose that are not path-safe are hashed into the name.
+ */
+export const executionDirectory = (executionId: string) =>
+  `${executionRoot}/${safeId.test(executionId) ? executionId : `h-${createHash('sha256').update(executionId).digest('hex').slice(0, 32)}`}`;
+
+const checkCommand = `if [ -n "$c" ]; then cd -- "$c" 2>/dev/null || { printf 'ampo-exec:error cannot enter directory %s\\n' "$c" >&2; fail 126; }; fi
+command -v -- "$1" >/dev/null 2>&1 || { printf 'ampo-exec:error %s: command not found\\n' "$1" >&2; fail 127; }
 `;
 
 /** Args: dir, cwd, argv... Records its pid, then becomes the command. */
-export const attachedScript = `${prepare}echo $$ > "$d/pid"
+export const attachedScript = `d=$1; c=$2; shift 2
+fail() { exit "$1"; }
+mkdir -p "$d" 2>/dev/null || { printf 'ampo-exec:error cannot create %s\\n' "$d" >&2; exit 126; }
+${checkCommand}echo $$ > "$d/pid"
 printf 'ampo-exec:ok\\n' >&2
 exec "$@"
 `;
 
 /**
- * Args: dir, cwd, argv... Starts the command in the background with stdout and stderr into
- * "$d/output" (stdin from "$d/stdin" when present), its pid in "$d/pid", and its exit status in
- * "$d/exit" once it ends. Returns as soon as the pid is known; the command outlives this exec.
+ * Args: dir, cwd, stdin file (or empty), argv... Creates the execution's directory atomically
+ * (an id already taken answers `ampo-exec:exists`, so a retried start never runs a second copy),
+ * starts the command in the background with stdout and stderr into "$d/output", its pid in
+ * "$d/pid" and its exit status in "$d/exit" once it ends. Returns as soon as the pid is known;
+ * the command outlives this exec.
  */
-export const detachedScript = `${prepare}input=/dev/null; [ -e "$d/stdin" ] && input="$d/stdin"
+export const detachedScript = `d=$1; c=$2; i=$3; shift 3
+mkdir -p "\${d%/*}" 2>/dev/null
+if ! mkdir "$d" 2>/dev/null; then
+  if [ -e "$d" ]; then printf 'ampo-exec:exists\\n' >&2; else printf 'ampo-exec:error cannot create %s\\n' "$d" >&2; fi
+  exit 126
+fi
+fail() { rm -rf "$d" \${i:+"$i"}; exit "$1"; }
+${checkCommand}input=/dev/null
+if [ -n "$i" ]; then mv "$i" "$d/stdin" && input="$d/stdin"; fi
 : > "$d/output"
 ( "$@" <"$input" >"$d/output" 2>&1 &
   echo $! > "$d/pid.tmp"; mv "$d/pid.tmp" "$d/pid"
@@ -32,8 +54,8 @@ while [ ! -e "$d/pid" ]; do sleep 0.01; done
 printf 'ampo-exec:ok\\n' >&2
 `;
 
-/** Args: dir. Writes its stdin to "$d/stdin" for a detached command to read. */
-export const writeStdinScript = `mkdir -p "$1" && cat > "$1/stdin" && printf 'ampo-exec:ok\\n' >&2`;
+/** Args: file. Writes its stdin to the file, for a detached command to read. */
+export const writeStdinScript = `mkdir -p "\${1%/*}" && cat > "$1" && printf 'ampo-exec:ok\\n' >&2`;
 
 /**
  * Args: dir, offset. Prints "$d/output" from byte offset, following it while the command runs

@@ -22,6 +22,8 @@ export const containerRuntimeCases = [
   'remove-idempotent',
   'detached-attach',
   'detached-after-exit',
+  'detached-execution-id',
+  'detached-execution-id-taken',
 ] as const;
 
 export type ContainerRuntimeCase = (typeof containerRuntimeCases)[number];
@@ -309,6 +311,29 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
       const exit = await sleeper.exit;
       expect(exit.code).toBeNull();
       expect(exit.signal).toMatch(/^SIG[A-Z]+$/);
+    });
+
+    test('detached-execution-id', async () => {
+      const chosen = `turn-${uniqueSuffix()}`;
+      const execution = await shared.exec(['sh', '-c', 'echo chosen'], { detached: true, executionId: chosen });
+      expect(execution.id).toBe(chosen);
+      expect(await execution.exit).toEqual({ code: 0 });
+      const later = options.reopen ? await options.create() : runtime;
+      const workspace = (await later.get(shared.id)) as Workspace;
+      const again = await collect(await workspace.attach(chosen));
+      expect(again.stdout + again.stderr).toBe('chosen\n');
+    });
+
+    test('detached-execution-id-taken', async () => {
+      // A start retried after a crash must not run the command a second time.
+      const chosen = `turn-${uniqueSuffix()}`;
+      const first = await shared.exec(['sh', '-c', 'echo once'], { detached: true, executionId: chosen });
+      await first.exit;
+      await expect(shared.exec(['sh', '-c', 'echo twice'], { detached: true, executionId: chosen })).rejects.toSatisfy((error: unknown) =>
+        AmpoError.isInstance(error),
+      );
+      const replay = await collect(await shared.attach(chosen));
+      expect(replay.stdout + replay.stderr).toBe('once\n');
     });
   });
 };
