@@ -51,17 +51,22 @@ export interface DigestCheckOutputInput {
   workdir?: string;
   /** @default 262144 (256 KB): only the tail of the log is read. */
   maxLogBytes?: number;
+  /** @default 8388608 (8 MB): a JUnit XML report is read whole, up to this size. */
+  maxReportBytes?: number;
   /** @default 50 */
   maxFailures?: number;
 }
 
-const relativePath = (file: string | undefined, workdir: string | undefined): string | undefined => {
+const relativePath = (file: string | undefined, root: string | undefined): string | undefined => {
   if (!file) return undefined;
   let path = file.replace(/^file:\/\//, '');
-  const root = workdir?.replace(/\/+$/, '');
   if (root && path.startsWith(`${root}/`)) path = path.slice(root.length + 1);
   return path.replace(/^\.\//, '');
 };
+
+/** Absolute paths inside the working directory, made relative in free text (messages, excerpts). */
+const relativeText = (text: string, root: string | undefined): string =>
+  root ? text.replaceAll(`file://${root}/`, '').replaceAll(`${root}/`, '') : text;
 
 // Two tools (say a reporter and a JUnit file) naming the same test at the same place are one failure.
 const identity = (failure: ParsedFailure) =>
@@ -86,9 +91,13 @@ const runParser = (tool: CiTool, text: string, exitCode: number | null | undefin
 export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] => {
   if (input.exitCode === 0) return [];
   const maxLogBytes = input.maxLogBytes ?? 256 * 1024;
+  // A report is a document, not a log: its failures may sit anywhere, so its head is what counts.
+  const isReport = input.tool === 'junit-xml' || /^\s*(<\?xml|<testsuites?[\s>])/.test(input.output.slice(0, 512));
   // ANSI codes can triple a log's size: cut generously before cleaning, exactly after.
-  const text = tailOfLog(cleanLogText(input.output.slice(-maxLogBytes * 4)), maxLogBytes);
-  const tools = input.tool ? [input.tool] : detectTools(text);
+  const text = isReport
+    ? input.output.slice(0, input.maxReportBytes ?? 8 * 1024 * 1024)
+    : tailOfLog(cleanLogText(input.output.slice(-maxLogBytes * 4)), maxLogBytes);
+  const tools = input.tool ? [input.tool] : isReport ? (['junit-xml'] as const) : detectTools(text);
   let parsed = tools.flatMap((tool) => runParser(tool, text, input.exitCode));
   if (parsed.length === 0 && input.tool !== 'generic') parsed = runParser('generic', text, input.exitCode);
   if (parsed.length === 0) {
@@ -102,10 +111,16 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
       },
     ];
   }
+  const root = input.workdir?.replace(/\/+$/, '') || undefined;
   const seen = new Set<string>();
   const failures: CiFailure[] = [];
   for (const failure of parsed) {
-    const normalised = { ...failure, file: relativePath(failure.file, input.workdir) };
+    const normalised = {
+      ...failure,
+      file: relativePath(failure.file, root),
+      message: relativeText(failure.message, root),
+      logExcerpt: failure.logExcerpt === undefined ? undefined : relativeText(failure.logExcerpt, root),
+    };
     const key = identity(normalised);
     if (seen.has(key)) continue;
     seen.add(key);

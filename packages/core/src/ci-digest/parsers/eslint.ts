@@ -22,7 +22,7 @@ const splitStylishMessage = (rest: string): { message: string; rule?: string } =
 };
 
 const problem = (
-  file: string,
+  file: string | undefined,
   line: string | undefined,
   severity: string,
   message: string,
@@ -54,9 +54,10 @@ export const parseEslint = (text: string): ParsedFailure[] => {
     const stylish = unix || compact ? null : stylishRow.exec(line);
     if (unix?.[1]) problems.push(problem(unix[1], unix[2], unix[5] ?? '', unix[4] ?? '', unix[6], line));
     else if (compact?.[1]) problems.push(problem(compact[1], compact[2], compact[3] ?? '', compact[4] ?? '', compact[5], line));
-    else if (stylish && file) {
+    else if (stylish) {
+      // The file line may have been cut off with the head of a long log: the row still counts.
       const { message, rule } = splitStylishMessage(stylish[4] ?? '');
-      problems.push(problem(file, stylish[1], stylish[3] ?? '', message, rule, `${file}\n${line}`));
+      problems.push(problem(file, stylish[1], stylish[3] ?? '', message, rule, file ? `${file}\n${line}` : line));
     } else if (/^\S/.test(line) && !/^✖ \d+ problems?/.test(line)) file = line.trim();
   }
   const errors = problems.filter((entry) => entry.severity === 'error');

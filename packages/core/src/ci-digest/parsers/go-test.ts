@@ -84,11 +84,16 @@ export const parseGoTest = (text: string): ParsedFailure[] => {
     }
   }
 
-  const failedNames = [...tests.values()].filter((test) => test.failed).map((test) => test.name);
+  const parentsOfFailed = new Set<string>();
+  for (const test of tests.values()) {
+    if (!test.failed) continue;
+    const parts = test.name.split('/');
+    for (let depth = 1; depth < parts.length; depth++) parentsOfFailed.add(parts.slice(0, depth).join('/'));
+  }
   for (const test of tests.values()) {
     if (!test.failed) continue;
     // A parent fails because a subtest did: report the subtest, not the parent again.
-    const hasFailedChild = failedNames.some((name) => name.startsWith(`${test.name}/`));
+    const hasFailedChild = parentsOfFailed.has(test.name);
     if (hasFailedChild && test.logs.length === 0 && !test.panic) continue;
     const first = test.logs[0];
     failures.push({

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatFeedback } from '../feedback/format-feedback.js';
+import { byteLength } from '../feedback/text.js';
+import { digestCheckOutput } from './digest-check-output.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
+const vitestOutput = fixture('vitest/default.txt');
+const withoutExcerpts = (failures: ReturnType<typeof digestCheckOutput>) => failures.map(({ logExcerpt: _excerpt, ...rest }) => rest);
+
+describe('digestCheckOutput', () => {
+  it('yields nothing for a check that passed, whatever it printed', () => {
+    expect(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 0 })).toEqual([]);
+  });
+
+  it('always yields a failure for a failed check, even a silent one', () => {
+    expect(digestCheckOutput({ check: 'build', output: '', exitCode: 2 })).toEqual([
+      { check: 'build', kind: 'unknown', message: 'exited with code 2 and printed nothing' },
+    ]);
+    expect(digestCheckOutput({ check: 'build', output: '\n', exitCode: 137 })).toMatchObject([{ kind: 'infra' }]);
+    expect(digestCheckOutput({ check: 'build', output: 'step 1\nstep 2\n', exitCode: 3 })).toEqual([
+      { check: 'build', kind: 'unknown', message: 'exited with code 3; no error marker in its output', logExcerpt: 'step 1\nstep 2' },
+    ]);
+  });
+
+  it('carries the check, job and step onto every failure', () => {
+    const failures = digestCheckOutput({ check: 'ci', job: 'unit', step: 'npm test', output: vitestOutput, exitCode: 1 });
+    expect(failures).toHaveLength(4);
+    for (const failure of failures) expect(failure).toMatchObject({ check: 'ci', job: 'unit', step: 'npm test' });
+  });
+
+  it('reads every tool of a check that runs several', () => {
+    const output = [fixture('biome/lint.txt'), fixture('tsc/default.txt'), vitestOutput].join('\n');
+    const failures = digestCheckOutput({ check: 'ci', output, exitCode: 1 });
+    expect(failures.map((failure) => failure.kind)).toEqual(['build', 'test', 'test', 'test', 'type', 'type', 'build', 'type', 'lint']);
+  });
+
+  it('deduplicates the same failure reported twice, by the same or another reporter', () => {
+    const twice = digestCheckOutput({ check: 'test', output: `${vitestOutput}\n${vitestOutput}`, exitCode: 1 });
+    expect(twice).toHaveLength(4);
+    const withJunit = digestCheckOutput({ check: 'test', output: `${vitestOutput}\n${fixture('junit/vitest.xml')}`, exitCode: 1 });
+    expect(withoutExcerpts(withJunit)).toEqual(withoutExcerpts(twice));
+  });
+
+  it('uses the tool hint instead of detection', () => {
+    expect(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 1, tool: 'generic' })).toMatchObject([
+      {
+        kind: 'build',
+        message: "Error: Cannot find module '../src/checkout.js' imported from /tmp/ampo-ci-digest-samples/vitest/broken/checkout.test.ts",
+      },
+    ]);
+    // A wrong hint finds nothing, and the generic fallback still speaks.
+    expect(digestCheckOutput({ check: 'test', output: fixture('tsc/default.txt'), exitCode: 1, tool: 'jest' })).toHaveLength(1);
+  });
+
+  it('caps the number of failures', () => {
+    expect(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 1, maxFailures: 2 })).toHaveLength(2);
+  });
+
+  it('reads only the tail of a huge log: what failed last is kept, what came first is gone', () => {
+    const noise = Array.from({ length: 60_000 }, (_, index) => `  ✓ progress ${index} ⎯ compiled`).join('\n');
+    const output = `${fixture('jest/default.txt')}\n${noise}\n${vitestOutput}`;
+    expect(byteLength(output)).toBeGreaterThan(2_000_000);
+    const failures = digestCheckOutput({ check: 'test', output, exitCode: 1 });
+    expect(withoutExcerpts(failures)).toEqual(withoutExcerpts(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 1 })));
+    expect(failures.map((failure) => failure.test)).not.toContain('total › multiplies price by quantity');
+  });
+
+  it('strips ANSI codes and timestamps before parsing and from what it returns', () => {
+    const stamped = fixture('vitest/color.txt')
+      .split('\n')
+      .map((line, index) => `2026-11-25T12:00:${String(index % 60).padStart(2, '0')}.1234567Z ${line}`)
+      .join('\n');
+    const failures = digestCheckOutput({ check: 'test', output: stamped, exitCode: 1 });
+    expect(withoutExcerpts(failures)).toEqual(withoutExcerpts(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 1 })));
+    const text = JSON.stringify(failures);
+    expect(text).not.toContain('\u001b');
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+
+  it('makes a follow-up prompt under 4 KB that names file:line and the test for a vitest + ESLint failure', () => {
+    const failures = [
+      ...digestCheckOutput({
+        check: 'test',
+        output: fixture('vitest/color.txt'),
+        exitCode: 1,
+        workdir: '/tmp/ampo-ci-digest-samples/vitest',
+      }),
+      ...digestCheckOutput({
+        check: 'lint',
+        output: fixture('eslint/stylish.txt'),
+        exitCode: 1,
+        workdir: '/tmp/ampo-ci-digest-samples/eslint',
+      }),
+    ];
+    const prompt = formatFeedback(failures, { attempt: 1, maxAttempts: 3, conclusion: 'failure', sha: '0123456789abcdef0123' });
+    expect(byteLength(prompt)).toBeLessThanOrEqual(4096);
+    expect(prompt).toContain('test: total > multiplies price by quantity');
+    expect(prompt).toContain('at: test/cart.test.ts:10');
+    expect(prompt).toContain('message: AssertionError: expected 2 to be 6 // Object.is equality');
+    expect(prompt).toContain('at: broken/checkout.test.ts:2');
+    expect(prompt).toContain('at: src/app.js:7');
+    expect(prompt).toContain("message: 'txt' is not defined (no-undef)");
+    expect(prompt).not.toContain('\u001b');
+    expect(prompt).not.toContain('/tmp/ampo-ci-digest-samples');
+    if (process.env.AMPO_PRINT_PROMPT) console.log(prompt);
+  });
+});
