@@ -1,2 +1,14 @@
-// Placeholder: filled in by the work on its issue.
-export {};
+export { verifyAppJwt } from './app-jwt.js';
+export {
+  type CiScript,
+  createGitHubSimulator,
+  type Fault,
+  type GitHubSimulator,
+  type GitHubSimulatorSettings,
+  type Permission,
+  type RequestCounts,
+  type SimulatedCheck,
+  type SimulatedConclusion,
+  type SimulatedPush,
+} from './github-simulator.js';
+export { type DriftAllowList, knownDrift, type ResponseViolation } from './openapi/response-validator.js';
