@@ -1,7 +1,18 @@
 import type { AgentEvent } from '../domain/agent.js';
 import type { AgentUsage } from '../domain/task.js';
 import type { AgentStreamParser } from '../ports/agent-driver.js';
-import { asArray, asCount, asObject, asString, clip, describeJson, eventLimits, type JsonObject, parseJsonLine } from './stream-json.js';
+import {
+  asArray,
+  asCount,
+  asObject,
+  asString,
+  asTokens,
+  clip,
+  describeJson,
+  eventLimits,
+  type JsonObject,
+  parseJsonLine,
+} from './stream-json.js';
 import { createTurnTracker } from './turn-tracker.js';
 
 export interface ClaudeStreamParserOptions {
@@ -16,10 +27,10 @@ export const readAnthropicUsage = (value: unknown): Partial<AgentUsage> | undefi
   const usage = asObject(value);
   if (!usage) return undefined;
   const result: Partial<AgentUsage> = {};
-  const input = asCount(usage.input_tokens);
-  const output = asCount(usage.output_tokens);
-  const cacheRead = asCount(usage.cache_read_input_tokens);
-  const cacheWrite = asCount(usage.cache_creation_input_tokens);
+  const input = asTokens(usage.input_tokens);
+  const output = asTokens(usage.output_tokens);
+  const cacheRead = asTokens(usage.cache_read_input_tokens);
+  const cacheWrite = asTokens(usage.cache_creation_input_tokens);
   if (input !== undefined) result.inputTokens = input;
   if (output !== undefined) result.outputTokens = output;
   if (cacheRead !== undefined) result.cacheReadTokens = cacheRead;

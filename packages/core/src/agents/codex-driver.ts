@@ -2,7 +2,7 @@ import type { AgentEvent } from '../domain/agent.js';
 import type { AgentUsage } from '../domain/task.js';
 import type { AgentDriver, AgentInvocation, AgentStreamParser } from '../ports/agent-driver.js';
 import { type PromptTransport, promptGoesOnStdin } from './prompt-transport.js';
-import { asArray, asCount, asObject, asString, clip, describeJson, eventLimits, type JsonObject, parseJsonLine } from './stream-json.js';
+import { asArray, asObject, asString, asTokens, clip, describeJson, eventLimits, type JsonObject, parseJsonLine } from './stream-json.js';
 import { createTurnTracker } from './turn-tracker.js';
 
 export interface CodexDriverOptions {
@@ -22,12 +22,12 @@ export interface CodexDriverOptions {
 const readCodexUsage = (value: unknown): Partial<AgentUsage> | undefined => {
   const usage = asObject(value);
   if (!usage) return undefined;
-  const input = asCount(usage.input_tokens) ?? 0;
-  const cached = asCount(usage.cached_input_tokens) ?? 0;
+  const input = asTokens(usage.input_tokens) ?? 0;
+  const cached = asTokens(usage.cached_input_tokens) ?? 0;
   return {
     inputTokens: Math.max(0, input - cached),
     cacheReadTokens: cached,
-    outputTokens: asCount(usage.output_tokens) ?? 0,
+    outputTokens: asTokens(usage.output_tokens) ?? 0,
   };
 };
 

@@ -11,6 +11,12 @@ export const asString = (value: unknown): string | undefined => (typeof value ==
 export const asCount = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 
+/** A token count: a non-negative safe integer (fractions rounded down), or undefined. */
+export const asTokens = (value: unknown): number | undefined => {
+  const count = asCount(value);
+  return count !== undefined && Number.isSafeInteger(Math.floor(count)) ? Math.floor(count) : undefined;
+};
+
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** Parses one stdout line as a JSON object; anything else (text, arrays, broken JSON) is undefined. */
