@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -71,21 +72,45 @@ const findScriptedAgent = (): string | undefined =>
     .map((path) => fileURLToPath(new URL(path, import.meta.url)))
     .find((path) => existsSync(join(path, 'bin', 'ampo-scripted-agent.js')));
 
+/** The real agent CLIs, pinned as in worker-image/Dockerfile. */
+export const agentCliPackages = [
+  '@ampcode/cli@0.0.1790142911-g7618fb',
+  '@anthropic-ai/claude-code@2.1.197',
+  '@openai/codex@0.169.0',
+] as const;
+
 export interface BuildTestImageOptions {
   /**
    * A directory with a `bin/ampo-scripted-agent.js` to install at `/opt/ampo-scripted-agent`.
    * @default the testkit's own `scripted-agent/` when present
    */
   scriptedAgentDirectory?: string;
+  /**
+   * Also install the real agent CLIs ({@link agentCliPackages}: `amp`, `claude`, `codex` on PATH),
+   * fetched with npm on the host (about 750 MB more).
+   * @default true when AMPO_TEST_IMAGE_AGENT_CLIS=1, else false
+   */
+  agentClis?: boolean;
   /** Called with progress lines. @default no output */
   log?: (line: string) => void;
 }
 
-/** The image reference (`ampo-test-worker:<hash>`) that {@link buildTestImage} produces. */
-export const testImageReference = (options: Pick<BuildTestImageOptions, 'scriptedAgentDirectory'> = {}): string => {
-  const agent = options.scriptedAgentDirectory ?? findScriptedAgent();
-  return `${testImageName}:${hash(baseRecipe, agent ? hashDirectory(agent) : 'no-scripted-agent')}`;
-};
+interface Resolved {
+  agentDirectory: string | undefined;
+  agentClis: boolean;
+}
+
+const resolveOptions = (options: BuildTestImageOptions): Resolved => ({
+  agentDirectory: options.scriptedAgentDirectory ? resolve(options.scriptedAgentDirectory) : findScriptedAgent(),
+  agentClis: options.agentClis ?? process.env.AMPO_TEST_IMAGE_AGENT_CLIS === '1',
+});
+
+const referenceOf = ({ agentDirectory, agentClis }: Resolved) =>
+  `${testImageName}:${hash(baseRecipe, agentDirectory ? hashDirectory(agentDirectory) : 'no-scripted-agent', agentClis ? agentCliPackages.join(' ') : 'no-agent-clis')}`;
+
+/** The image reference (`ampo-test-worker:<hash>`) that {@link buildTestImage} produces for these options. */
+export const testImageReference = (options: Pick<BuildTestImageOptions, 'scriptedAgentDirectory' | 'agentClis'> = {}): string =>
+  referenceOf(resolveOptions(options));
 
 const imageExists = async (reference: string) =>
   (await runCommand('docker', ['image', 'inspect', '--format', '{{.Id}}', reference])).code === 0;
@@ -156,16 +181,32 @@ const buildBase = async (reference: string, log: (line: string) => void) => {
   }
 };
 
-const addScriptedAgent = async (base: string, reference: string, agentDirectory: string, log: (line: string) => void) => {
-  const staging = mkdtempSync(join(tmpdir(), 'ampo-test-image-agent-'));
+/** Copies the scripted agent (and the agent CLIs) onto the base image as one more layer. */
+const addLayer = async (base: string, reference: string, resolved: Resolved, log: (line: string) => void) => {
+  const staging = mkdtempSync(join(tmpdir(), 'ampo-test-image-layer-'));
+  const bin = join(staging, 'usr', 'local', 'bin');
+  mkdirSync(bin, { recursive: true });
   let container: string | undefined;
   try {
-    const target = join(staging, 'opt', 'ampo-scripted-agent');
-    cpSync(agentDirectory, target, { recursive: true, filter: (source) => !source.includes('node_modules') });
-    chmodSync(join(target, 'bin', 'ampo-scripted-agent.js'), 0o755);
-    mkdirSync(join(staging, 'usr', 'local', 'bin'), { recursive: true });
-    symlinkSync('/opt/ampo-scripted-agent/bin/ampo-scripted-agent.js', join(staging, 'usr', 'local', 'bin', 'ampo-scripted-agent'));
-    log(`adding the scripted agent from ${agentDirectory}`);
+    if (resolved.agentDirectory) {
+      log(`adding the scripted agent from ${resolved.agentDirectory}`);
+      const target = join(staging, 'opt', 'ampo-scripted-agent');
+      cpSync(resolved.agentDirectory, target, { recursive: true, filter: (source) => !source.includes('node_modules') });
+      chmodSync(join(target, 'bin', 'ampo-scripted-agent.js'), 0o755);
+      symlinkSync('/opt/ampo-scripted-agent/bin/ampo-scripted-agent.js', join(bin, 'ampo-scripted-agent'));
+    }
+    if (resolved.agentClis) {
+      log(`npm install ${agentCliPackages.join(' ')}`);
+      const prefix = join(staging, 'opt', 'ampo-agents');
+      mkdirSync(prefix, { recursive: true });
+      writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
+      // The CLIs' postinstall scripts put each platform's native binary in place.
+      await runChecked('npm', ['install', '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund', '--no-save', ...agentCliPackages]);
+      for (const name of ['amp', 'claude', 'codex']) {
+        const target = realpathSync(join(prefix, 'node_modules', '.bin', name));
+        symlinkSync(`/opt/ampo-agents/${relative(prefix, target)}`, join(bin, name));
+      }
+    }
     container = (await runChecked('docker', ['create', '--network', 'none', base])).trim();
     await runChecked('docker', ['cp', `${staging}/.`, `${container}:/`]);
     await runChecked('docker', ['commit', ...imageChanges.flatMap((change) => ['--change', change]), container, reference]);
@@ -175,22 +216,24 @@ const addScriptedAgent = async (base: string, reference: string, agentDirectory:
   }
 };
 
-let inProcess: Promise<string> | undefined;
+const inProcess = new Map<string, Promise<string>>();
 
 /**
  * Builds the offline worker image with no registry: debootstrap a minimal Debian with git,
  * ca-certificates and nodejs from the mirror apt already uses, add the non-root `agent` user
- * (uid 1000) and `/workspace`, `docker import` it, then add the scripted agent. Built once per
- * machine: the tag is a content hash of the recipe and the files copied in. Also tags
- * `ampo-test-worker:latest`. Needs a running engine (scripts/ensure-docker.sh) and root.
+ * (uid 1000) and `/workspace`, `docker import` it, then add the scripted agent (and, when asked,
+ * the real agent CLIs). Built once per machine: the tag is a content hash of the recipe and the
+ * files copied in. The default build is also tagged `ampo-test-worker:latest`. Needs a running
+ * engine (scripts/ensure-docker.sh) and, to debootstrap, root.
  * @returns the image reference, `ampo-test-worker:<hash>`
  */
 export const buildTestImage = (options: BuildTestImageOptions = {}): Promise<string> => {
-  if (options.scriptedAgentDirectory === undefined && inProcess) return inProcess;
+  const resolved = resolveOptions(options);
+  const reference = referenceOf(resolved);
+  const pending = inProcess.get(reference);
+  if (pending) return pending;
+  const log = options.log ?? (() => {});
   const run = async () => {
-    const log = options.log ?? (() => {});
-    const agentDirectory = options.scriptedAgentDirectory ? resolve(options.scriptedAgentDirectory) : findScriptedAgent();
-    const reference = testImageReference({ ...(agentDirectory ? { scriptedAgentDirectory: agentDirectory } : {}) });
     if (await imageExists(reference)) return reference;
     if ((await runCommand('docker', ['info'])).code !== 0)
       throw new AmpoError('unavailable', 'No Docker engine answers; start one with: bash scripts/ensure-docker.sh');
@@ -198,26 +241,23 @@ export const buildTestImage = (options: BuildTestImageOptions = {}): Promise<str
       if (await imageExists(reference)) return reference;
       const base = `${testImageName}-base:${hash(baseRecipe)}`;
       if (!(await imageExists(base))) await buildBase(base, log);
-      if (agentDirectory) await addScriptedAgent(base, reference, agentDirectory, log);
+      if (resolved.agentDirectory || resolved.agentClis) await addLayer(base, reference, resolved, log);
       else await runChecked('docker', ['tag', base, reference]);
-      await runChecked('docker', ['tag', reference, `${testImageName}:latest`]);
+      if (!resolved.agentClis) await runChecked('docker', ['tag', reference, `${testImageName}:latest`]);
       log(`built ${reference}`);
       return reference;
     });
   };
   const promise = run();
-  if (options.scriptedAgentDirectory === undefined) {
-    inProcess = promise;
-    promise.catch(() => {
-      inProcess = undefined;
-    });
-  }
+  inProcess.set(reference, promise);
+  promise.catch(() => inProcess.delete(reference));
   return promise;
 };
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  buildTestImage({ log: (line) => console.error(`build-test-image: ${line}`) }).then(
+  const agentClis = process.argv.includes('--with-agent-clis') ? true : undefined;
+  buildTestImage({ ...(agentClis ? { agentClis } : {}), log: (line) => console.error(`build-test-image: ${line}`) }).then(
     (reference) => console.log(reference),
     (error: unknown) => {
       console.error(`build-test-image: ${error instanceof Error ? error.message : String(error)}`);

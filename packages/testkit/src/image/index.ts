@@ -1,2 +1,2 @@
-export { type BuildTestImageOptions, buildTestImage, testImageName, testImageReference } from './build-test-image.js';
+export { agentCliPackages, type BuildTestImageOptions, buildTestImage, testImageName, testImageReference } from './build-test-image.js';
 export { findDebianMirror } from './debian-mirror.js';
