@@ -68,60 +68,80 @@ const cases: Array<[hold: string, heldStatus: TaskStatus]> = [
 describe('crash recovery: an orchestrator process SIGKILLed mid-task, then started again on the same file', () => {
   const statusesAtKill = new Set<TaskStatus>();
 
+  /** Runs a first process until it holds at `hold`, SIGKILLs it, and returns the statuses it left. */
+  const killAt = async (filename: string, worldFile: string, hold: string) => {
+    const first = startChild([filename, worldFile, 'create', hold]);
+    await first.line(`held ${hold.replace(':', ' ')}`);
+    first.process.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const atKill = await createSqliteStore({ filename });
+    const killed = (await atKill.listUnfinished()).map((task) => task.status);
+    await atKill.close();
+    return killed;
+  };
+
+  /** Runs a second process on the same files to its end and checks what the two left behind. */
+  const resumeAndCheck = async (filename: string, worldFile: string) => {
+    const second = startChild([filename, worldFile, 'resume']);
+    const { code, output } = await second.exited;
+    expect(code, output).toBe(0);
+    expect(output).toContain('finished');
+
+    const store = await createSqliteStore({ filename });
+    const { tasks } = await store.listTasks();
+    expect(tasks).toHaveLength(2);
+    const world = readWorld(worldFile);
+    const remote = world.remotes.get('fake://acme/app');
+    for (const task of tasks) {
+      expect(task.status).toBe('succeeded');
+      expect(task.workspaceRemoved).toBe(true);
+      expect(task.attempts.map((attempt) => attempt.conclusion)).toEqual(['failure', 'success']);
+      const events = await store.readEvents(task.id);
+      expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+      // Nothing lost: the stored snapshot is exactly the fold of the stored events.
+      expect(replay(events)).toEqual(task);
+      const lines = events.flatMap((event) => (event.type === 'agent-output' ? [`${event.turn}:${event.line}`] : []));
+      expect(new Set(lines).size).toBe(lines.length);
+      expect(events.filter((event) => event.type === 'workspace-created')).toHaveLength(1);
+      const logs = await store.readLogs(task.id);
+      expect(logs.map((log) => log.seq)).toEqual(logs.map((_, index) => index + 1));
+      // No duplicated effect: one container, two pushes of two different commits, one pull request.
+      expect(world.created[task.id]).toBe(1);
+      const pushes = (remote?.pushes ?? []).filter((push) => push.branch === task.branch).map((push) => push.sha);
+      expect(pushes).toHaveLength(2);
+      expect(new Set(pushes).size).toBe(2);
+      expect(pushes.at(-1)).toBe(task.headSha);
+      expect(world.pullRequests.filter((pull) => pull.head === task.branch)).toHaveLength(1);
+      expect(task.pullRequest?.number).toBe(world.pullRequests.find((pull) => pull.head === task.branch)?.number);
+    }
+    expect(world.workspaces.size).toBe(0);
+    await store.close();
+  };
+
+  const files = (hold: string) =>
+    [join(directory, `${hold.replace(':', '-')}.db`), join(directory, `${hold.replace(':', '-')}.world.json`)] as const;
+
   it.each(cases)(
     'killed at %s (task in %s): every task finishes, nothing lost or done twice',
     { timeout: 90_000 },
     async (hold, heldStatus) => {
-      const filename = join(directory, `${hold.replace(':', '-')}.db`);
-      const worldFile = join(directory, `${hold.replace(':', '-')}.world.json`);
-
-      const first = startChild([filename, worldFile, 'create', hold]);
-      await first.line(`held ${hold.replace(':', ' ')}`);
-      first.process.kill('SIGKILL');
-      expect((await first.exited).signal).toBe('SIGKILL');
-
-      const atKill = await createSqliteStore({ filename });
-      const killed = (await atKill.listUnfinished()).map((task) => task.status);
-      await atKill.close();
+      const [filename, worldFile] = files(hold);
+      const killed = await killAt(filename, worldFile, hold);
       expect(killed).toEqual([heldStatus, 'queued']);
       for (const status of killed) statusesAtKill.add(status);
-
-      const second = startChild([filename, worldFile, 'resume']);
-      const { code, output } = await second.exited;
-      expect(code, output).toBe(0);
-      expect(output).toContain('finished');
-
-      const store = await createSqliteStore({ filename });
-      const { tasks } = await store.listTasks();
-      expect(tasks).toHaveLength(2);
-      const world = readWorld(worldFile);
-      const remote = world.remotes.get('fake://acme/app');
-      for (const task of tasks) {
-        expect(task.status).toBe('succeeded');
-        expect(task.workspaceRemoved).toBe(true);
-        expect(task.attempts.map((attempt) => attempt.conclusion)).toEqual(['failure', 'success']);
-        const events = await store.readEvents(task.id);
-        expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
-        // Nothing lost: the stored snapshot is exactly the fold of the stored events.
-        expect(replay(events)).toEqual(task);
-        const lines = events.flatMap((event) => (event.type === 'agent-output' ? [`${event.turn}:${event.line}`] : []));
-        expect(new Set(lines).size).toBe(lines.length);
-        expect(events.filter((event) => event.type === 'workspace-created')).toHaveLength(1);
-        const logs = await store.readLogs(task.id);
-        expect(logs.map((log) => log.seq)).toEqual(logs.map((_, index) => index + 1));
-        // No duplicated effect: one container, two pushes of two different commits, one pull request.
-        expect(world.created[task.id]).toBe(1);
-        const pushes = (remote?.pushes ?? []).filter((push) => push.branch === task.branch).map((push) => push.sha);
-        expect(pushes).toHaveLength(2);
-        expect(new Set(pushes).size).toBe(2);
-        expect(pushes.at(-1)).toBe(task.headSha);
-        expect(world.pullRequests.filter((pull) => pull.head === task.branch)).toHaveLength(1);
-        expect(task.pullRequest?.number).toBe(world.pullRequests.find((pull) => pull.head === task.branch)?.number);
-      }
-      expect(world.workspaces.size).toBe(0);
-      await store.close();
+      await resumeAndCheck(filename, worldFile);
     },
   );
+
+  // Known gap, for the orchestrator: `start()` resumes only `listUnfinished()`, so a task that
+  // finished while its workspace was being removed keeps its container forever.
+  it.skip('killed at workspace-remove:1 (task finished, its workspace not yet removed): the workspace is removed (skipped: Orchestrator.start() does not resume finished tasks whose workspace removal was cut short)', {
+    timeout: 90_000,
+  }, async () => {
+    const [filename, worldFile] = files('workspace-remove:1');
+    expect(await killAt(filename, worldFile, 'workspace-remove:1')).toEqual([]);
+    await resumeAndCheck(filename, worldFile);
+  });
 
   it('the kills covered every unfinished phase of the lifecycle', () => {
     expect([...statusesAtKill].sort()).toEqual(['agent-running', 'ci-waiting', 'cloning', 'feedback', 'provisioning', 'pushing', 'queued']);

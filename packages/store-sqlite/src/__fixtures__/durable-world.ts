@@ -29,7 +29,16 @@ import {
 } from '@ampo/core/testing';
 import { ReplaySubject } from 'rxjs';
 
-export const holdPoints = ['workspace-created', 'cloned', 'agent-start', 'agent-output', 'pushed', 'pull-request-opened', 'ci-watching'] as const;
+export const holdPoints = [
+  'workspace-created',
+  'cloned',
+  'agent-start',
+  'agent-output',
+  'pushed',
+  'pull-request-opened',
+  'ci-watching',
+  'workspace-remove',
+] as const;
 export type HoldPoint = (typeof holdPoints)[number];
 
 interface ExecutionRecord {
@@ -249,6 +258,7 @@ export const openDurableWorld = (file: string, hold?: { point: HoldPoint; occurr
       save();
     },
     async remove(workspaceId) {
+      if (holdsAt('workspace-remove')) return never();
       state.workspaces.delete(workspaceId);
       for (const key of state.executions.keys()) if (key.startsWith(`${workspaceId}/`)) state.executions.delete(key);
       save();
