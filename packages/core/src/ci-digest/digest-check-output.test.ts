@@ -42,6 +42,14 @@ describe('digestCheckOutput', () => {
     expect(withoutExcerpts(withJunit)).toEqual(withoutExcerpts(twice));
   });
 
+  it('adds a crash at the end of the log to the failures printed before it', () => {
+    const output = `${fixture('jest/default.txt')}\n${fixture('generic/oom.txt')}`;
+    const failures = digestCheckOutput({ check: 'test', output, exitCode: 134 });
+    expect(failures.map((failure) => failure.kind)).toEqual(['test', 'test', 'test', 'build', 'infra']);
+    expect(failures.at(-1)?.message).toBe('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
+    expect(digestCheckOutput({ check: 'test', output: fixture('jest/default.txt'), exitCode: 1 })).toHaveLength(4);
+  });
+
   it('uses the tool hint instead of detection', () => {
     expect(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 1, tool: 'generic' })).toMatchObject([
       {

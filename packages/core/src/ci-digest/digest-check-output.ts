@@ -7,7 +7,7 @@ import type { OutputParser, ParsedFailure } from './parsed-failure.js';
 import { parseBiome } from './parsers/biome.js';
 import { parseCargoTest } from './parsers/cargo-test.js';
 import { parseEslint } from './parsers/eslint.js';
-import { parseGeneric } from './parsers/generic.js';
+import { findTrailingCrash, parseGeneric } from './parsers/generic.js';
 import { parseGithubAnnotations } from './parsers/github-annotations.js';
 import { parseGoTest } from './parsers/go-test.js';
 import { parseJest } from './parsers/jest.js';
@@ -100,6 +100,10 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
   const tools = input.tool ? [input.tool] : isReport ? (['junit-xml'] as const) : detectTools(text);
   let parsed = tools.flatMap((tool) => runParser(tool, text, input.exitCode));
   if (parsed.length === 0 && input.tool !== 'generic') parsed = runParser('generic', text, input.exitCode);
+  else if (!isReport && !parsed.some((failure) => failure.kind === 'infra')) {
+    const crash = findTrailingCrash(text);
+    if (crash) parsed = [...parsed, crash];
+  }
   if (parsed.length === 0) {
     const lastLines = text.trimEnd().split('\n').slice(-15).join('\n').trim();
     const exit = typeof input.exitCode === 'number' ? `exited with code ${input.exitCode}` : 'failed';

@@ -71,3 +71,22 @@ export const parseGeneric = (text: string, exitCode?: number | null): ParsedFail
   const failure = failureFrom(lines, undefined, exitCode);
   return failure ? [failure] : [];
 };
+
+// Only the machine giving out, not a test that met a refused connection.
+const crash =
+  /JavaScript heap out of memory|Reached heap limit|\bOOMKilled\b|No space left on device|\bENOSPC\b|^\s*Killed\s*$|signal: killed/;
+
+/**
+ * A crash at the end of a log that a tool's parser would not report: a runner killed for memory
+ * or disk after some failures were already printed. Looks at the last lines only.
+ */
+export const findTrailingCrash = (text: string, lastLines = 40): ParsedFailure | undefined => {
+  const lines = text.trimEnd().split('\n').slice(-lastLines);
+  const index = lines.findIndex((line) => crash.test(line));
+  if (index < 0) return undefined;
+  return {
+    kind: 'infra',
+    message: truncateBytes((lines[index] ?? '').trim(), 400),
+    logExcerpt: excerptAround(lines, [index]),
+  };
+};
