@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBareRepository } from './__fixtures__/sample-repository.js';
+import { createBareRepository } from '@ampo/testkit';
 import { createGitHttpServer } from './git-http-server.js';
 
 const run = promisify(execFile);

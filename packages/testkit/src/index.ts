@@ -1,3 +1,4 @@
 export * from './github-simulator/index.js';
 export * from './image/index.js';
+export * from './sample-project/index.js';
 export * from './scripted-agent/index.js';

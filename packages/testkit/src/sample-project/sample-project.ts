@@ -38,3 +38,23 @@ test('sum adds two numbers', () => {
 export const brokenChange = { 'src/sum.js': 'var offset = 1;\nexport const sum = (a, b) => a + b + offset;\n' };
 /** The fix. */
 export const fixedChange = { 'src/sum.js': 'const offset = 0;\nexport const sum = (a, b) => a + b + offset;\n' };
+
+/**
+ * What the scripted agent does with the sample project: first the broken change, then, once the
+ * CI feedback arrives in the same thread, the fix.
+ */
+export const sampleScenario = {
+  steps: [
+    {
+      name: 'fix-from-ci-feedback',
+      when: 'CI failed',
+      files: fixedChange,
+      messages: ['[scripted agent] Read the CI feedback: fixed the offset that broke the test and replaced var with const.'],
+    },
+    {
+      name: 'first-attempt',
+      files: brokenChange,
+      messages: ['[scripted agent] Added an offset to sum.'],
+    },
+  ],
+};
