@@ -189,6 +189,12 @@ describe('createDockerRuntime on a real engine', () => {
     expect((await detached.exit).signal).toBe('SIGTERM');
   });
 
+  it('refuses settings that cannot work', () => {
+    for (const bad of [{ image: '' }, { resources: { memoryBytes: -1 } }, { resources: { pids: 1.5 } }, { labels: { 'ampo.task': 'x' } }]) {
+      expect(() => makeRuntime(bad as Partial<DockerRuntimeSettings>)).toThrow(expect.objectContaining({ code: 'invalid-input' }));
+    }
+  });
+
   it('maps a missing image to image-missing with how to build it', async () => {
     const error = await makeRuntime({ image: `ampo-no-such-image:${testRun}` })
       .create({ taskId: 'never' })

@@ -23,10 +23,35 @@ export interface DockerRuntime extends ContainerRuntime {
 
 const containerName = (taskId: string) => `ampo-${taskId.replace(/[^a-zA-Z0-9_.-]/g, '-').slice(0, 40)}-${randomBytes(3).toString('hex')}`;
 
+const positive = (value: number | undefined, name: string, whole: boolean) => {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+    throw new AmpoError('invalid-input', `createDockerRuntime: ${name} must be a positive ${whole ? 'whole ' : ''}number, not ${value}.`);
+  }
+};
+
+const checkSettings = (settings: DockerRuntimeSettings) => {
+  if (typeof settings.image !== 'string' || settings.image.trim() === '') {
+    throw new AmpoError('invalid-input', 'createDockerRuntime needs an image (see packages/adapter-docker/worker-image).');
+  }
+  positive(settings.resources?.memoryBytes, 'resources.memoryBytes', true);
+  positive(settings.resources?.cpus, 'resources.cpus', false);
+  positive(settings.resources?.pids, 'resources.pids', true);
+  positive(settings.cancelGraceMs, 'cancelGraceMs', false);
+  positive(settings.outputHighWaterMark, 'outputHighWaterMark', true);
+  for (const [key, value] of Object.entries({ ...settings.labels })) {
+    if (typeof value !== 'string' || key === '' || key === dockerLabels.task || key === dockerLabels.instance) {
+      throw new AmpoError(
+        'invalid-input',
+        `createDockerRuntime: label ${JSON.stringify(key)} is not allowed (plain strings; ampo.task and ampo.instance are the runtime's own).`,
+      );
+    }
+  }
+};
+
 /** A {@link ContainerRuntime} on a Docker engine: one long-lived, hardened container per task. */
 export const createDockerRuntime = (settings: DockerRuntimeSettings): DockerRuntime => {
-  if (!settings.image)
-    throw new AmpoError('invalid-input', 'createDockerRuntime needs an image (see packages/adapter-docker/worker-image).');
+  checkSettings(settings);
   const docker: DockerClient = settings.docker ?? (new Docker() as unknown as DockerClient);
   const instanceId = settings.instanceId ?? 'default';
   const scopeLabels = { ...settings.labels, [dockerLabels.instance]: instanceId };
