@@ -28,6 +28,21 @@ export const containerRuntimeCases = [
 
 export type ContainerRuntimeCase = (typeof containerRuntimeCases)[number];
 
+/**
+ * The only `sh -c` scripts the suite runs (everything else is echo, cat, printenv, pwd, sleep,
+ * true, false), so that an in-memory fake can implement `sh` for exactly these.
+ */
+export const containerRuntimeScripts = {
+  /** Prints `out` to stdout and `err` to stderr. */
+  stdoutAndStderr: 'echo out; echo err >&2',
+  /** Exits with 42. */
+  exit42: 'exit 42',
+  /** Prints `first part`, waits until the file $1 exists, prints `second part`, exits with 7. */
+  waitForGate: 'echo "first part"; while [ ! -e "$1" ]; do sleep 0.1; done; echo "second part"; exit 7',
+  /** Creates the (empty) file $1. */
+  openGate: ': > "$1"',
+} as const;
+
 export interface DescribeContainerRuntimeOptions {
   /** Shown in the suite's title, e.g. `docker`. */
   name: string;
@@ -147,7 +162,7 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     });
 
     test('exec-stderr', async () => {
-      const result = await collect(await shared.exec(['sh', '-c', 'echo out; echo err >&2']));
+      const result = await collect(await shared.exec(['sh', '-c', containerRuntimeScripts.stdoutAndStderr]));
       expect(result.stdout).toBe('out\n');
       expect(result.stderr).toBe('err\n');
       expect(result.exit.code).toBe(0);
@@ -156,14 +171,13 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     test('exit-code', async () => {
       expect((await collect(await shared.exec(['false']))).exit).toEqual({ code: 1 });
       expect((await collect(await shared.exec(['true']))).exit).toEqual({ code: 0 });
-      expect((await collect(await shared.exec(['sh', '-c', 'exit 42']))).exit).toEqual({ code: 42 });
+      expect((await collect(await shared.exec(['sh', '-c', containerRuntimeScripts.exit42]))).exit).toEqual({ code: 42 });
     });
 
     test('output-order', async () => {
-      const script = 'i=0; while [ $i -lt 5000 ]; do echo "line $i"; i=$((i+1)); done';
-      const result = await collect(await shared.exec(['sh', '-c', script]));
-      const expected = Array.from({ length: 5000 }, (_, index) => `line ${index}\n`).join('');
-      expect(result.stdout).toBe(expected);
+      const expected = Array.from({ length: 20_000 }, (_, index) => `line ${index}\n`).join('');
+      const result = await collect(await shared.exec(['cat'], { stdin: expected }));
+      expect(result.stdout === expected).toBe(true);
     });
 
     test('utf8-text', async () => {
@@ -272,8 +286,7 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     test('detached-attach', async () => {
       const gate = `/tmp/ampo-conformance-gate-${uniqueSuffix()}`;
       // Prints, waits for the gate file, prints again: the test decides when the second part comes.
-      const script = 'echo "first part"; while [ ! -e "$1" ]; do sleep 0.1; done; echo "second part"; exit 7';
-      const execution = await shared.exec(['sh', '-c', script, 'sh', gate], { detached: true });
+      const execution = await shared.exec(['sh', '-c', containerRuntimeScripts.waitForGate, 'sh', gate], { detached: true });
       const firstChunks = await readUntil(execution.output$, (text) => text.includes('first part\n'));
       expect(firstChunks.map((chunk) => chunk.text).join('')).toBe('first part\n');
       const offset = firstChunks.at(-1)?.offset;
@@ -284,7 +297,7 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
       expect(workspace).toBeDefined();
       const attached = await (workspace as Workspace).attach(execution.id, offset);
       expect(attached.id).toBe(execution.id);
-      expect((await collect(await shared.exec(['sh', '-c', ': > "$1"', 'sh', gate]))).exit.code).toBe(0);
+      expect((await collect(await shared.exec(['sh', '-c', containerRuntimeScripts.openGate, 'sh', gate]))).exit.code).toBe(0);
       const rest = await collect(attached);
       expect(rest.stdout + rest.stderr).toBe('second part\n');
       expect(rest.chunks.at(-1)?.offset).toBe(Buffer.byteLength('first part\nsecond part\n'));
@@ -293,7 +306,7 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     });
 
     test('detached-after-exit', async () => {
-      const execution = await shared.exec(['sh', '-c', 'echo one; echo two'], { detached: true });
+      const execution = await shared.exec(['echo', 'one\ntwo'], { detached: true });
       expect(await execution.exit).toEqual({ code: 0 });
       const later = options.reopen ? await options.create() : runtime;
       const workspace = (await later.get(shared.id)) as Workspace;
@@ -315,7 +328,7 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
 
     test('detached-execution-id', async () => {
       const chosen = `turn-${uniqueSuffix()}`;
-      const execution = await shared.exec(['sh', '-c', 'echo chosen'], { detached: true, executionId: chosen });
+      const execution = await shared.exec(['echo', 'chosen'], { detached: true, executionId: chosen });
       expect(execution.id).toBe(chosen);
       expect(await execution.exit).toEqual({ code: 0 });
       const later = options.reopen ? await options.create() : runtime;
@@ -327,9 +340,9 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     test('detached-execution-id-taken', async () => {
       // A start retried after a crash must not run the command a second time.
       const chosen = `turn-${uniqueSuffix()}`;
-      const first = await shared.exec(['sh', '-c', 'echo once'], { detached: true, executionId: chosen });
+      const first = await shared.exec(['echo', 'once'], { detached: true, executionId: chosen });
       await first.exit;
-      await expect(shared.exec(['sh', '-c', 'echo twice'], { detached: true, executionId: chosen })).rejects.toSatisfy((error: unknown) =>
+      await expect(shared.exec(['echo', 'twice'], { detached: true, executionId: chosen })).rejects.toSatisfy((error: unknown) =>
         AmpoError.isInstance(error),
       );
       const replay = await collect(await shared.attach(chosen));
