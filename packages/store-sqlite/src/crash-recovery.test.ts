@@ -133,13 +133,15 @@ describe('crash recovery: an orchestrator process SIGKILLed mid-task, then start
     },
   );
 
-  // Known gap, for the orchestrator: `start()` resumes only `listUnfinished()`, so a task that
-  // finished while its workspace was being removed keeps its container forever.
-  it.skip('killed at workspace-remove:1 (task finished, its workspace not yet removed): the workspace is removed (skipped: Orchestrator.start() does not resume finished tasks whose workspace removal was cut short)', {
+  // `start()` removes the workspaces of finished tasks whose removal a crash cut short.
+  it('killed at workspace-remove:1 (task finished, its workspace not yet removed): the workspace is removed', {
     timeout: 90_000,
   }, async () => {
     const [filename, worldFile] = files('workspace-remove:1');
-    expect(await killAt(filename, worldFile, 'workspace-remove:1')).toEqual([]);
+    // The first task has finished; the second may have taken its slot already.
+    const killed = await killAt(filename, worldFile, 'workspace-remove:1');
+    expect(killed.length).toBeLessThanOrEqual(1);
+    for (const status of killed) expect(['queued', 'provisioning', 'cloning']).toContain(status);
     await resumeAndCheck(filename, worldFile);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentUsage } from './task.js';
+import { AgentUsagePatch } from './task.js';
 
 /** What an agent's stream says, normalised across Amp, Claude Code and Codex. */
 export const AgentEvent = z.discriminatedUnion('type', [
@@ -13,13 +13,13 @@ export const AgentEvent = z.discriminatedUnion('type', [
     isError: z.boolean().default(false),
     output: z.string().optional(),
   }),
-  z.object({ type: z.literal('usage'), usage: AgentUsage.partial() }),
+  z.object({ type: z.literal('usage'), usage: AgentUsagePatch }),
   /** The agent's own final word on the turn. */
   z.object({
     type: z.literal('result'),
     ok: z.boolean(),
     reason: z.string().optional(),
-    usage: AgentUsage.partial().optional(),
+    usage: AgentUsagePatch.optional(),
   }),
   /** A line the parser did not recognise. Never an error. */
   z.object({ type: z.literal('notice'), message: z.string() }),

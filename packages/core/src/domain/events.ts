@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentEvent, AgentTurnOutcome } from './agent.js';
 import { CheckStatus, CiConclusion, CiFailure } from './ci.js';
-import { AgentUsage, CreateTask, PullRequestRef, TaskStatus, TimedPhase } from './task.js';
+import { AgentUsagePatch, CreateTask, PullRequestRef, TaskStatus, TimedPhase } from './task.js';
 
 const base = {
   taskId: z.string(),
@@ -40,7 +40,7 @@ export const OrchestratorEvent = z.discriminatedUnion('type', [
     turn: z.number().int().positive(),
     outcome: AgentTurnOutcome,
     reason: z.string().optional(),
-    usage: AgentUsage.partial().optional(),
+    usage: AgentUsagePatch.optional(),
   }),
   /** The agent's work was committed and pushed; `changed` is false when there was nothing new. */
   event('branch-pushed', { branch: z.string(), sha: z.string(), changed: z.boolean() }),

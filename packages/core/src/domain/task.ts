@@ -100,3 +100,18 @@ export const AgentUsage = z.object({
   durationMs: z.number().nonnegative().optional(),
 });
 export type AgentUsage = z.infer<typeof AgentUsage>;
+
+/**
+ * Usage of one turn or message: only what the agent reported. (Not `AgentUsage.partial()`: in
+ * zod 4 that still fills in the defaults, and a missing count would read as zero.)
+ */
+export const AgentUsagePatch = z.object({
+  inputTokens: z.number().int().nonnegative().optional(),
+  outputTokens: z.number().int().nonnegative().optional(),
+  cacheReadTokens: z.number().int().nonnegative().optional(),
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  costUsd: z.number().nonnegative().optional(),
+  turns: z.number().int().nonnegative().optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type AgentUsagePatch = z.infer<typeof AgentUsagePatch>;

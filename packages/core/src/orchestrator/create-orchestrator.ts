@@ -213,6 +213,18 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     return handles.get(taskId) ?? newHandle(stored);
   };
 
+  /** Removes workspaces of tasks that ended (or are unknown) but whose removal a crash cut short. */
+  const removeLeftoverWorkspaces = async () => {
+    for (const workspace of await ports.runtime.list({ 'ampo.role': 'workspace' })) {
+      const task = await ports.store.getTask(workspace.taskId);
+      if (task && !isTerminalStatus(task.status)) continue;
+      logger.info('removing the workspace of a finished task', { taskId: workspace.taskId, workspaceId: workspace.id });
+      await ports.runtime.remove(workspace.id);
+      if (task && !task.workspaceRemoved && task.workspaceId === workspace.id)
+        await emit(handles.get(task.id) ?? newHandle(task), { type: 'workspace-removed' });
+    }
+  };
+
   const assertRunning = () => {
     if (stopped) throw new AmpoError('unavailable', 'The orchestrator is stopped.');
   };
@@ -270,6 +282,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     },
     async start() {
       stopped = false;
+      await removeLeftoverWorkspaces();
       const unfinished = await ports.store.listUnfinished();
       for (const task of unfinished) {
         if (handles.has(task.id)) continue;
