@@ -2,6 +2,7 @@ import type { CiFailure } from '../domain/ci.js';
 import { cleanLogText } from '../feedback/text.js';
 import type { CiTool } from './ci-tool.js';
 import { detectTools } from './detect-tools.js';
+import { failedGithubSteps } from './github-steps.js';
 import { tailOfLog, truncateBytes } from './log-lines.js';
 import type { OutputParser, ParsedFailure } from './parsed-failure.js';
 import { parseBiome } from './parsers/biome.js';
@@ -81,6 +82,15 @@ const runParser = (tool: CiTool, text: string, exitCode: number | null | undefin
   }
 };
 
+/** Detection, the tools' parsers, then the generic fallback or a trailing crash. */
+const parseText = (text: string, tool: CiTool | undefined, isReport: boolean, exitCode: number | null | undefined): ParsedFailure[] => {
+  const tools = tool ? [tool] : isReport ? (['junit-xml'] as const) : detectTools(text);
+  const parsed = tools.flatMap((each) => runParser(each, text, exitCode));
+  if (parsed.length === 0) return tool === 'generic' ? [] : runParser('generic', text, exitCode);
+  const crash = isReport || parsed.some((failure) => failure.kind === 'infra') ? undefined : findTrailingCrash(text);
+  return crash ? [...parsed, crash] : parsed;
+};
+
 /**
  * Turns what a failed check printed into precise `CiFailure`s: it strips ANSI codes and
  * timestamps, keeps the tail of long logs, detects the tools in the output (or uses `tool`),
@@ -97,13 +107,14 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
   const text = isReport
     ? input.output.slice(0, input.maxReportBytes ?? 8 * 1024 * 1024)
     : tailOfLog(cleanLogText(input.output.slice(-maxLogBytes * 4)), maxLogBytes);
-  const tools = input.tool ? [input.tool] : isReport ? (['junit-xml'] as const) : detectTools(text);
-  let parsed = tools.flatMap((tool) => runParser(tool, text, input.exitCode));
-  if (parsed.length === 0 && input.tool !== 'generic') parsed = runParser('generic', text, input.exitCode);
-  else if (!isReport && !parsed.some((failure) => failure.kind === 'infra')) {
-    const crash = findTrailingCrash(text);
-    if (crash) parsed = [...parsed, crash];
-  }
+  // In a GitHub Actions job log, each failed step is read on its own and named on its failures.
+  const steps = isReport || input.tool ? [] : failedGithubSteps(text);
+  let parsed =
+    steps.length > 0
+      ? steps.flatMap(({ step, text: stepText }) =>
+          parseText(stepText, undefined, false, input.exitCode).map((failure) => ({ ...failure, step: failure.step ?? step })),
+        )
+      : parseText(text, input.tool, isReport, input.exitCode);
   if (parsed.length === 0) {
     const lastLines = text.trimEnd().split('\n').slice(-15).join('\n').trim();
     const exit = typeof input.exitCode === 'number' ? `exited with code ${input.exitCode}` : 'failed';

@@ -20,7 +20,9 @@ capture() {
   shift 3
   mkdir -p "$here/$tool"
   (cd "$dir" && "$@") >"$here/$tool/$file" 2>&1
-  local code=$? command="$*"
+  local code=$? command
+  command="$(printf "%q " "$@")"
+  command="${command% }"
   printf -- '- `%s`: `cd %s && %s` (exit %s)\n' "$file" "${dir/#$samples/\$SAMPLES}" "${command//$repo/\$REPO}" "$code" >>"$here/$tool/README.md"
 }
 
@@ -559,6 +561,20 @@ run_generic() {
     printf '2026-11-25T12:00:%02d.%07dZ %s\n' "$second" $((second * 1234567 % 10000000)) "$line"
     second=$((second + 1))
   done >"$here/generic/github-actions.txt"
+  # The same framing around the captured ESLint and vitest fixtures: one job, a passing step and two failing ones.
+  second=10
+  {
+    printf '%s\n' '##[group]Run npm ci' 'npm ci' '##[endgroup]' 'added 212 packages in 3s'
+    printf '%s\n' '##[group]Run npx eslint src' 'npx eslint src' '##[endgroup]'
+    cat "$here/eslint/stylish.txt"
+    printf '%s\n' '##[error]Process completed with exit code 1.' '##[group]Run npx vitest run' 'npx vitest run' '##[endgroup]'
+    cat "$here/vitest/color.txt"
+    printf '%s\n' '##[error]Process completed with exit code 1.' 'Post job cleanup.'
+  } | while IFS= read -r line; do
+    printf '2026-11-25T12:01:%02d.%07dZ %s\n' "$((second % 60))" $((second * 7654321 % 10000000)) "$line"
+    second=$((second + 1))
+  done >"$here/generic/github-actions-steps.txt"
+  printf -- '- `github-actions-steps.txt`: the same framing around `../eslint/stylish.txt` and `../vitest/color.txt` (run `eslint` and `vitest` first)\n' >>"$here/generic/README.md"
   printf -- '- `github-actions.txt`: GitHub Actions framing (timestamps, `##[group]`, `##[error]`) written by `run_generic` around the real output of `npm run build` (tsup missing) and `./scripts/deploy.sh` (missing file)\n' >>"$here/generic/README.md"
 }
 
