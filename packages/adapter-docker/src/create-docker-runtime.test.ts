@@ -133,6 +133,31 @@ describe('createDockerRuntime on a real engine', () => {
     await expect(workspace.exec(['true'], { detached: true, cwd: '/no/such/directory' })).rejects.toMatchObject({ code: 'runtime-error' });
   });
 
+  it('reports a detached turn cut off by a workspace stop as killed, after the restart', async () => {
+    const paused = await runtime.create({ taskId: `interrupted-${testRun}` });
+    const turn = await paused.exec(['sh', '-c', 'echo started; sleep 300'], { detached: true });
+    const firstChunks: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const subscription = turn.output$.subscribe({
+        next(chunk) {
+          firstChunks.push(chunk.text);
+          queueMicrotask(() => subscription.unsubscribe());
+          resolve();
+        },
+        error: reject,
+      });
+    });
+    expect(firstChunks.join('')).toBe('started\n');
+    await runtime.stop(paused.id);
+    await expect(turn.exit).rejects.toMatchObject({ code: 'runtime-error', retryable: true });
+    const again = await paused.attach(turn.id);
+    const replay = await collect(again);
+    expect(replay.stdout).toBe('started\n');
+    expect(replay.exit).toEqual({ code: null, signal: 'SIGKILL' });
+    await again.cancel();
+    await runtime.remove(paused.id);
+  });
+
   it('creates hardened containers, visible in docker inspect', async () => {
     const info = inspect(workspace.id);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);

@@ -109,7 +109,15 @@ export const attachDetachedExecution = async (context: ExecutionContext, id: str
     let text = '';
     for await (const frame of waiter.frames) if (frame.stream === 'stdout') text += frame.bytes.toString('utf8');
     const code = Number.parseInt(text.trim(), 10);
-    return toExitStatus(Number.isNaN(code) ? null : code);
+    if (Number.isNaN(code)) {
+      // The waiter ended without a status: the workspace stopped or the connection dropped.
+      throw new AmpoError(
+        'runtime-error',
+        `Lost sight of execution ${id} (the workspace stopped or the connection to the engine dropped); attach to it again.`,
+        { retryable: true },
+      );
+    }
+    return toExitStatus(code);
   })();
   exit.catch(() => {});
   let close: (() => void) | undefined;

@@ -47,6 +47,7 @@ fail() { rm -rf "$d" \${i:+"$i"}; exit "$1"; }
 ${checkCommand}input=/dev/null
 if [ -n "$i" ]; then mv "$i" "$d/stdin" && input="$d/stdin"; fi
 : > "$d/output"
+cut -d' ' -f22 /proc/1/stat > "$d/boot"
 ( "$@" <"$input" >"$d/output" 2>&1 &
   echo $! > "$d/pid.tmp"; mv "$d/pid.tmp" "$d/pid"
   wait $!; echo $? > "$d/exit.tmp"; mv "$d/exit.tmp" "$d/exit" ) </dev/null >/dev/null 2>&1 &
@@ -57,29 +58,45 @@ printf 'ampo-exec:ok\\n' >&2
 /** Args: file. Writes its stdin to the file, for a detached command to read. */
 export const writeStdinScript = `mkdir -p "\${1%/*}" && cat > "$1" && printf 'ampo-exec:ok\\n' >&2`;
 
+// Whether the detached command still runs. Its pid alone is not enough: after the container
+// restarts (stop, reboot) the command is gone, its supervisor never wrote "$d/exit", and the pid
+// may belong to another process. The start time of the container's pid 1, saved at launch, tells
+// the container's lives apart; a command gone without a status is recorded as killed (137).
+const liveness = `boot() { cut -d' ' -f22 /proc/1/stat; }
+alive() { [ "$(boot)" = "$(cat "$d/boot" 2>/dev/null)" ] && kill -0 "$(cat "$d/pid" 2>/dev/null)" 2>/dev/null; }
+settle() {
+  [ -e "$d/exit" ] && return 0
+  alive && return 1
+  sleep 0.5
+  [ -e "$d/exit" ] || { echo 137 > "$d/exit.lost"; mv "$d/exit.lost" "$d/exit"; }
+}
+`;
+
 /**
  * Args: dir, offset. Prints "$d/output" from byte offset, following it while the command runs
  * (GNU tail --pid), and returns once the exit status is written.
  */
 export const tailScript = `d=$1; o=$2
 [ -e "$d/pid" ] || { printf 'ampo-exec:error no detached execution %s in this workspace\\n' "\${d##*/}" >&2; exit 3; }
-printf 'ampo-exec:ok\\n' >&2
-if [ -e "$d/exit" ]; then tail -c +$((o + 1)) "$d/output"
+${liveness}printf 'ampo-exec:ok\\n' >&2
+if settle; then tail -c +$((o + 1)) "$d/output"
 else tail -c +$((o + 1)) -s 0.2 --pid="$(cat "$d/pid")" -f "$d/output"; fi
-while [ ! -e "$d/exit" ]; do sleep 0.05; done
+until settle; do sleep 0.05; done
 `;
 
 /** Args: dir. Waits for the detached command to end and prints its exit status. */
 export const waitScript = `d=$1
 [ -e "$d/pid" ] || { printf 'ampo-exec:error no detached execution %s in this workspace\\n' "\${d##*/}" >&2; exit 3; }
-printf 'ampo-exec:ok\\n' >&2
-while [ ! -e "$d/exit" ]; do sleep 0.2; done
+${liveness}printf 'ampo-exec:ok\\n' >&2
+until settle; do sleep 0.2; done
 cat "$d/exit"
 `;
 
 /** Args: dir, grace in tenths of a second. SIGTERM, then SIGKILL if the process outlives the grace. */
 export const killScript = `d=$1; n=$2
 [ -e "$d/exit" ] && exit 0
+# A detached command from an earlier life of the container is gone already; its pid is someone else's.
+[ -e "$d/boot" ] && [ "$(cut -d' ' -f22 /proc/1/stat)" != "$(cat "$d/boot")" ] && exit 0
 p=$(cat "$d/pid" 2>/dev/null) || exit 0
 kill -TERM "$p" 2>/dev/null || exit 0
 i=0
