@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { CiFailure } from '../domain/ci.js';
 import { formatFeedback } from '../feedback/format-feedback.js';
 import { byteLength } from '../feedback/text.js';
 import { digestCheckOutput } from './digest-check-output.js';
@@ -8,7 +9,28 @@ const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`,
 const vitestOutput = fixture('vitest/default.txt');
 const withoutExcerpts = (failures: ReturnType<typeof digestCheckOutput>) => failures.map(({ logExcerpt: _excerpt, ...rest }) => rest);
 
+const corpus = readdirSync(new URL('./__fixtures__/', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((folder) =>
+    readdirSync(new URL(`./__fixtures__/${folder.name}/`, import.meta.url))
+      .filter((name) => !name.endsWith('.md'))
+      .map((name) => `${folder.name}/${name}`),
+  );
+
 describe('digestCheckOutput', () => {
+  it.each(corpus)('%s: valid CiFailures, short messages and excerpts, no ANSI', (name) => {
+    const failures = digestCheckOutput({ check: 'ci', output: fixture(name), exitCode: 1 });
+    expect(failures.length).toBeGreaterThan(0);
+    expect(CiFailure.array().parse(failures)).toEqual(failures);
+    for (const failure of failures) {
+      expect(failure.kind).not.toBe('unknown');
+      expect(failure.message.trim()).not.toBe('');
+      expect(byteLength(failure.message)).toBeLessThanOrEqual(400);
+      expect(byteLength(failure.logExcerpt ?? '')).toBeLessThanOrEqual(1000);
+      expect(`${failure.message}${failure.logExcerpt}`).not.toContain('\u001b');
+    }
+  });
+
   it('yields nothing for a check that passed, whatever it printed', () => {
     expect(digestCheckOutput({ check: 'test', output: vitestOutput, exitCode: 0 })).toEqual([]);
   });
