@@ -14,7 +14,8 @@ log_file="${AMPO_DOCKERD_LOG:-/tmp/ampo-dockerd.log}"
 pid_file="${AMPO_DOCKERD_PID:-/tmp/ampo-dockerd.pid}"
 wait_seconds="${AMPO_DOCKERD_WAIT:-60}"
 
-engine_answers() { docker info >/dev/null 2>&1; }
+# A wedged engine must not hang the caller: give each probe 10 s.
+engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
 say() { echo "ensure-docker: $*" >&2; }
 
