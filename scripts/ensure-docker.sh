@@ -35,6 +35,13 @@ if [ "$is_debian" != true ] || [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
+# Test files call this in parallel: one installs and starts, the others wait and then see it answer.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>/tmp/ampo-ensure-docker.lock
+  flock 9
+  if command -v docker >/dev/null 2>&1 && engine_answers; then exit 0; fi
+fi
+
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
