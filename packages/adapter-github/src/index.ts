@@ -1,2 +1,5 @@
-/** @ampo/adapter-github: SourceHost and CiProvider for ampo as a GitHub App. Not built yet: see the project's open issues. */
-export const packageName = '@ampo/adapter-github';
+/** @ampo/adapter-github: SourceHost and CiProvider for ampo as a GitHub App. */
+export type { PollingSettings } from './ci-provider.js';
+export { createGitHubApp, type GitHubApp, type GitHubAppSettings } from './create-github-app.js';
+export { gitCredentialEnv } from './source-host.js';
+export type { GitHubEvent, GitHubWebhooks, WebhookDelivery } from './webhooks.js';

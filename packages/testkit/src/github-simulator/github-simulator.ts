@@ -786,11 +786,9 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
   route(
     'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
     [
-      [
-        ['issues', 'write'],
-        ['pull_requests', 'write'],
-      ],
-    ] as never,
+      ['issues', 'write'],
+      ['pull_requests', 'write'],
+    ],
     (context) => {
       const repo = requireRepo(context);
       const issue = Number(context.params.issue_number);

@@ -62,6 +62,8 @@ export const repositoryPayload = (repo: RepoInfo): Body => {
     owner: userPayload(repo.owner, repo.id + 1, repo.apiUrl, repo.webUrl, 'Organization'),
     private: true,
     fork: false,
+    // GitHub's own example omits `language`, which the schema requires.
+    language: null,
     default_branch: repo.defaultBranch,
     clone_url: `${repo.webUrl}/${repo.owner}/${repo.name}.git`,
     git_url: `${repo.webUrl}/${repo.owner}/${repo.name}.git`,

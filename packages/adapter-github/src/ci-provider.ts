@@ -1,0 +1,160 @@
+import {
+  AmpoError,
+  type CancelTimer,
+  type CiFailure,
+  type CiProvider,
+  type CiTarget,
+  type CiUpdate,
+  type Clock,
+  isGreen,
+  type Logger,
+  normaliseMessage,
+} from '@ampo/core';
+import { Observable } from 'rxjs';
+import { extractFailures, overallConclusion, readCi } from './ci-snapshot.js';
+import type { CiWakeups } from './ci-wakeups.js';
+import { type GitHubClient, parseRepo, type RequiredPermission, toAmpoError } from './github-client.js';
+
+export interface PollingSettings {
+  /** @default 5_000 */
+  initialDelayMs?: number;
+  /** @default 60_000 */
+  maxDelayMs?: number;
+  /** @default 1.5 */
+  factor?: number;
+  /** A commit with no checks at all after this long counts as green (a repository without CI). @default 120_000 */
+  noChecksGraceMs?: number;
+}
+
+const checksRead: RequiredPermission = ['checks', 'read'];
+
+const failureKey = (failure: CiFailure) => `${failure.check}\u0000${failure.test ?? ''}\u0000${normaliseMessage(failure.message)}`;
+
+/** {@link CiProvider} over GitHub check runs, commit statuses and Actions. */
+export const createGitHubCiProvider = (settings: {
+  client: GitHubClient;
+  clock: Clock;
+  logger: Logger;
+  wakeups: CiWakeups;
+  polling?: PollingSettings;
+}): CiProvider => {
+  const { client, clock, logger, wakeups } = settings;
+  const initialDelayMs = settings.polling?.initialDelayMs ?? 5_000;
+  const maxDelayMs = settings.polling?.maxDelayMs ?? 60_000;
+  const factor = settings.polling?.factor ?? 1.5;
+  const noChecksGraceMs = settings.polling?.noChecksGraceMs ?? 120_000;
+
+  /** Failures of `target` that fail the same way on the base branch's head. */
+  const splitBaseFailures = async (target: CiTarget, failures: CiFailure[], signal: AbortSignal) => {
+    const { owner, repo } = parseRepo(target.repo);
+    const { octokit } = await client.installation(target.repo, checksRead);
+    let baseSha: string;
+    try {
+      const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${target.baseBranch}`, request: { signal } });
+      baseSha = data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return { charged: failures, base: [] };
+      throw error;
+    }
+    if (baseSha === target.sha) return { charged: failures, base: [] };
+    const baseSnapshot = await readCi(octokit, owner, repo, baseSha, signal);
+    const failingOnBase = new Set(
+      baseSnapshot.checks
+        .filter((check) => check.state === 'completed' && !isGreen(check.conclusion ?? 'failure'))
+        .map((check) => check.name),
+    );
+    const shared = new Set(failures.map((failure) => failure.check).filter((name) => failingOnBase.has(name)));
+    if (shared.size === 0) return { charged: failures, base: [] };
+    const baseKeys = new Set((await extractFailures(octokit, owner, repo, baseSnapshot, { onlyChecks: shared, signal })).map(failureKey));
+    return {
+      charged: failures.filter((failure) => !baseKeys.has(failureKey(failure))),
+      base: failures.filter((failure) => baseKeys.has(failureKey(failure))),
+    };
+  };
+
+  return {
+    watch(target: CiTarget): Observable<CiUpdate> {
+      return new Observable<CiUpdate>((subscriber) => {
+        const controller = new AbortController();
+        let stopped = false;
+        let timer: CancelTimer | undefined;
+        let delay = initialDelayMs;
+        let polling = false;
+        let wokenWhilePolling = false;
+        let lastStatus = '';
+        let noChecksSince: number | undefined;
+
+        const schedule = (ms: number) => {
+          timer?.();
+          timer = clock.setTimer(ms, () => void poll());
+        };
+        const stopWake = wakeups.on(target.repo, target.sha, () => {
+          if (stopped) return;
+          if (polling) wokenWhilePolling = true;
+          else schedule(0);
+        });
+
+        const poll = async () => {
+          if (stopped || polling) return;
+          polling = true;
+          wokenWhilePolling = false;
+          try {
+            const { owner, repo } = parseRepo(target.repo);
+            const { octokit } = await client.installation(target.repo, checksRead);
+            const snapshot = await readCi(octokit, owner, repo, target.sha, controller.signal);
+            if (stopped) return;
+            const statusKey = JSON.stringify(snapshot.checks.map((check) => [check.name, check.state, check.conclusion]));
+            if (statusKey !== lastStatus) {
+              lastStatus = statusKey;
+              subscriber.next({ type: 'status', checks: snapshot.checks });
+            }
+            const nothingYet = snapshot.checks.length === 0 && !snapshot.pending;
+            if (nothingYet) noChecksSince ??= clock.now();
+            const done = !snapshot.pending && (!nothingYet || clock.now() - (noChecksSince ?? clock.now()) >= noChecksGraceMs);
+            if (!done) {
+              const next = wokenWhilePolling ? 0 : delay;
+              delay = Math.min(maxDelayMs, delay * factor);
+              schedule(next);
+              return;
+            }
+            const conclusion = overallConclusion(snapshot.checks);
+            let failures: CiFailure[] = [];
+            let baseFailures: CiFailure[] = [];
+            if (conclusion !== 'success') {
+              failures = await extractFailures(octokit, owner, repo, snapshot, { signal: controller.signal });
+              ({ charged: failures, base: baseFailures } = await splitBaseFailures(target, failures, controller.signal));
+            }
+            if (stopped) return;
+            subscriber.next({ type: 'result', result: { sha: target.sha, conclusion, checks: snapshot.checks, failures, baseFailures } });
+            subscriber.complete();
+          } catch (error) {
+            if (stopped) return;
+            const failure = toAmpoError(error, `reading CI of ${target.sha.slice(0, 12)} on ${target.repo}`, checksRead, target.repo);
+            if (failure.retryable) {
+              logger.warn('GitHub CI poll failed; trying again', {
+                repo: target.repo,
+                sha: target.sha,
+                code: failure.code,
+                message: failure.message,
+              });
+              delay = Math.min(maxDelayMs, delay * factor);
+              schedule(delay);
+              return;
+            }
+            subscriber.error(AmpoError.isInstance(failure) ? failure : new AmpoError('ci-error', String(failure)));
+          } finally {
+            polling = false;
+          }
+        };
+
+        schedule(0);
+        return () => {
+          stopped = true;
+          timer?.();
+          stopWake();
+          controller.abort();
+        };
+      });
+    },
+  };
+};

@@ -1,0 +1,20 @@
+/** Lets webhooks cut a CI watcher's wait short: `wake(repo, sha)` runs every listener for that commit. */
+export const createCiWakeups = () => {
+  const listeners = new Map<string, Set<() => void>>();
+  const key = (repo: string, sha: string) => `${repo.toLowerCase()}@${sha}`;
+  return {
+    on(repo: string, sha: string, listener: () => void): () => void {
+      const set = listeners.get(key(repo, sha)) ?? new Set();
+      set.add(listener);
+      listeners.set(key(repo, sha), set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(key(repo, sha));
+      };
+    },
+    wake(repo: string, sha: string) {
+      for (const listener of [...(listeners.get(key(repo, sha)) ?? [])]) listener();
+    },
+  };
+};
+export type CiWakeups = ReturnType<typeof createCiWakeups>;
