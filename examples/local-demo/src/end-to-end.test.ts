@@ -18,12 +18,17 @@ type Stack = Awaited<ReturnType<typeof createLocalStack>>;
 
 /** Containers are removed by effects that run after the terminal status is published: give them a moment. */
 const containersOfTask = async (taskId: string) => {
-  for (let waited = 0; containers(`ampo.task=${taskId}`) !== '' && waited < 150; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let waited = 0; containers(`ampo.task=${taskId}`) !== '' && waited < 150; waited++)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   return containers(`ampo.task=${taskId}`);
 };
 
 const waitFor = async (stack: Stack, taskId: string, statuses: readonly TaskStatus[]): Promise<Task> => {
-  const reached = firstValueFrom(stack.orchestrator.events$.pipe(filter((event) => event.taskId === taskId && event.type === 'task-status-changed' && statuses.includes(event.to))));
+  const reached = firstValueFrom(
+    stack.orchestrator.events$.pipe(
+      filter((event) => event.taskId === taskId && event.type === 'task-status-changed' && statuses.includes(event.to)),
+    ),
+  );
   const now = await stack.store.getTask(taskId);
   if (now && statuses.includes(now.status)) return now;
   await reached;
@@ -74,12 +79,15 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
     expect(turns.map((turn) => turn.reason)).toEqual(['initial', 'ci-feedback']);
     const feedback = turns[1]?.prompt ?? '';
     expect(feedback).toContain('sum adds two numbers');
-    expect(feedback).toMatch(/src\/sum\.js:1/);
+    expect(feedback).toContain('at: src/sum.js:1');
+    expect(feedback).toContain('at: test/sum.test.js:6');
     expect(feedback).toContain('Unexpected var');
     expect(feedback).toContain('untrusted CI output');
 
     // Same thread: one session id, seen in both turns' streams. Same container: one workspace.
-    const sessions = events.filter((event) => event.type === 'agent-output' && event.output.type === 'session').map((event) => (event.type === 'agent-output' && event.output.type === 'session' ? `${event.turn}:${event.output.sessionId}` : ''));
+    const sessions = events
+      .filter((event) => event.type === 'agent-output' && event.output.type === 'session')
+      .map((event) => (event.type === 'agent-output' && event.output.type === 'session' ? `${event.turn}:${event.output.sessionId}` : ''));
     expect(sessions).toHaveLength(2);
     expect(new Set(sessions.map((entry) => entry.split(':')[1])).size).toBe(1);
     expect(events.filter((event) => event.type === 'agent-session-started')).toHaveLength(1);
@@ -101,7 +109,11 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
   it('stops at the attempt bound when the agent never gets it right', async () => {
     const { stack, repository } = await newStack({
       steps: [
-        { when: 'CI failed', files: { 'src/sum.js': 'var offset = 2;\nexport const sum = (a, b) => a + b + offset;\n' }, messages: ['[scripted agent] another try'] },
+        {
+          when: 'CI failed',
+          files: { 'src/sum.js': 'var offset = 2;\nexport const sum = (a, b) => a + b + offset;\n' },
+          messages: ['[scripted agent] another try'],
+        },
         { files: { 'src/sum.js': 'var offset = 1;\nexport const sum = (a, b) => a + b + offset;\n' } },
       ],
     });
@@ -123,10 +135,28 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
   }, 300_000);
 
   it('cancels during checks: stops them and removes every container of the task', async () => {
-    const { stack, repository } = await newStack({ steps: [{ files: { 'src/sum.js': 'export const sum = (a, b) => a + b;\n', '.ampo/checks.yml': 'checks:\n  - name: slow\n    command: sleep 300\n' } }] });
+    const { stack, repository } = await newStack({
+      steps: [
+        {
+          files: {
+            'src/sum.js': 'export const sum = (a, b) => a + b;\n',
+            '.ampo/checks.yml': 'checks:\n  - name: slow\n    command: sleep 300\n',
+          },
+        },
+      ],
+    });
     const created = await stack.orchestrator.createTask({ repo: repository.bare, prompt: 'Make checks slow' });
     await waitFor(stack, created.id, ['ci-waiting']);
-    await firstValueFrom(stack.orchestrator.events$.pipe(filter((event) => event.taskId === created.id && event.type === 'ci-status-changed' && event.checks.some((check) => check.state === 'in_progress'))));
+    await firstValueFrom(
+      stack.orchestrator.events$.pipe(
+        filter(
+          (event) =>
+            event.taskId === created.id &&
+            event.type === 'ci-status-changed' &&
+            event.checks.some((check) => check.state === 'in_progress'),
+        ),
+      ),
+    );
     await stack.orchestrator.cancelTask(created.id);
     expect(await containersOfTask(created.id)).toBe('');
     expect((await stack.store.getTask(created.id))?.status).toBe('cancelled');

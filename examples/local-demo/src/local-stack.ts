@@ -30,8 +30,16 @@ export interface LocalStackSettings {
  * checks run in containers. Containers use the host network to reach the git server on 127.0.0.1.
  */
 export const createLocalStack = async (settings: LocalStackSettings) => {
-  const git = await createGitHttpServer({ ...(settings.gitPort ? { port: settings.gitPort } : {}), ...(settings.gitToken ? { token: settings.gitToken } : {}) });
-  const runtime = createDockerRuntime({ image: settings.image, network: 'host', instanceId: settings.instanceId, ...(settings.labels ? { labels: settings.labels } : {}) });
+  const git = await createGitHttpServer({
+    ...(settings.gitPort ? { port: settings.gitPort } : {}),
+    ...(settings.gitToken ? { token: settings.gitToken } : {}),
+  });
+  const runtime = createDockerRuntime({
+    image: settings.image,
+    network: 'host',
+    instanceId: settings.instanceId,
+    ...(settings.labels ? { labels: settings.labels } : {}),
+  });
   const source = createLocalSourceHost({ git, reviewsFile: settings.reviewsFile });
   const ci = createLocalCi({ runtime, source });
   const store = await createSqliteStore({ filename: settings.databaseFile });

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
 import { createBareRepository } from '@ampo/testkit';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createGitHttpServer } from './git-http-server.js';
 
 const run = promisify(execFile);

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createDockerRuntime } from '@ampo/adapter-docker';
 import type { CiUpdate } from '@ampo/core';
+import { brokenChange, createBareRepository, sampleProject } from '@ampo/testkit';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDocker } from './__fixtures__/prepare-docker.js';
-import { brokenChange, createBareRepository, sampleProject } from '@ampo/testkit';
 import { createGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { createLocalCi } from './local-ci-provider.js';
 import { createLocalSourceHost } from './local-source-host.js';
@@ -66,7 +66,9 @@ describe('createLocalCi on a real Docker engine', () => {
     expect(test).toMatchObject({ kind: 'test', test: expect.stringContaining('sum adds two numbers') });
     expect(test?.message).toMatch(/4|3/);
     expect(lint).toMatchObject({ kind: 'lint', line: 1 });
-    expect(lint?.file).toMatch(/src\/sum\.js$/);
+    expect(lint?.file).toBe('src/sum.js');
+    expect(test?.file).toBe('test/sum.test.js');
+    expect(JSON.stringify(result.result.failures)).not.toContain('/workspace/checks');
     expect(lint?.message).toMatch(/Unexpected var/);
   }, 120_000);
 

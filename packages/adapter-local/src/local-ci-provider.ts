@@ -40,6 +40,15 @@ interface CheckRun extends CheckStatus {
 
 const checkoutDirectory = '/workspace/checks';
 
+const checkoutPrefix = new RegExp(`(file://)?${checkoutDirectory}/`, 'g');
+/** The agent works in its own checkout: name files relative to the repository, not to ours. */
+const relativeToRepository = (failure: CiFailure): CiFailure => ({
+  ...failure,
+  ...(failure.file ? { file: failure.file.replace(checkoutPrefix, '') } : {}),
+  message: failure.message.replace(checkoutPrefix, ''),
+  ...(failure.logExcerpt ? { logExcerpt: failure.logExcerpt.replace(checkoutPrefix, '') } : {}),
+});
+
 /**
  * A {@link CiProvider} that is its own CI: for each pushed commit it starts a fresh container,
  * checks the commit out, and runs the repository's checks (from `.ampo/checks.yml`, or the task's
@@ -87,6 +96,9 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
           return { name: check.name, state: 'completed', conclusion, durationMs: clock.now() - started, output, exitCode: exit.code };
         };
 
+        const cleanUp = async () => {
+          if (workspace) await settings.runtime.remove(workspace.id).catch(() => undefined);
+        };
         const run = async () => {
           workspace = await settings.runtime.create({
             taskId: target.taskId,
@@ -135,7 +147,9 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
                 },
               ];
             }
-            return digestCheckOutput({ check: run.name, output: run.output ?? '', exitCode: run.exitCode ?? null });
+            return digestCheckOutput({ check: run.name, output: run.output ?? '', exitCode: run.exitCode ?? null }).map(
+              relativeToRepository,
+            );
           });
           const statuses = runs.map(({ output, exitCode, ...status }) => status);
           const conclusion = runs.some((run) => run.conclusion === 'failure')
@@ -144,12 +158,12 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
               ? 'timed_out'
               : 'success';
           subscriber.next({ type: 'result', result: { sha: target.sha, conclusion, checks: statuses, failures, baseFailures: [] } });
+          // Complete only once the check container is gone, so nothing outlives the watch.
+          await cleanUp();
           subscriber.complete();
         };
 
-        const cleanUp = async () => {
-          if (workspace) await settings.runtime.remove(workspace.id).catch(() => undefined);
-        };
+
         run()
           .catch((error: unknown) => {
             if (!stopped) subscriber.error(AmpoError.from(error, 'ci-error'));
