@@ -45,7 +45,7 @@ export const parseCargoTest = (text: string): ParsedFailure[] => {
         file: current?.[2] ?? old?.[3],
         line: lineNumber(current?.[3] ?? old?.[4]),
         message: message || 'test failed',
-        logExcerpt: makeExcerpt(panicAt >= 0 ? body.slice(panicAt, panicAt + 1 + Math.max(messageLines.length, 0)) : body),
+        logExcerpt: makeExcerpt(panicAt >= 0 ? body.slice(panicAt, panicAt + 1 + messageLines.length) : body),
       });
     } else if (error?.[2] && !notCompileErrors.test(error[2])) {
       const block = [line];
