@@ -100,6 +100,10 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
           if (workspace) await settings.runtime.remove(workspace.id).catch(() => undefined);
         };
         const run = async () => {
+          // Checks of this task that a crashed process left running are stale: remove them first.
+          for (const stale of await settings.runtime.list({ 'ampo.task': target.taskId, 'ampo.role': 'checks' })) {
+            await settings.runtime.remove(stale.id);
+          }
           workspace = await settings.runtime.create({
             taskId: target.taskId,
             labels: { 'ampo.role': 'checks', 'ampo.sha': target.sha.slice(0, 40) },
@@ -162,7 +166,6 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
           await cleanUp();
           subscriber.complete();
         };
-
 
         run()
           .catch((error: unknown) => {

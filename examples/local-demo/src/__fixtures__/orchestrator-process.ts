@@ -1,0 +1,29 @@
+// One orchestrator process for the crash tests: it prints every event as a JSON line, so the
+// parent can SIGKILL it at a chosen moment and start another on the same database.
+import type { OrchestratorEvent } from '@ampo/core';
+import { createLocalStack } from '../local-stack.js';
+
+const config = JSON.parse(process.env.AMPO_PROCESS_CONFIG ?? '{}') as {
+  image: string;
+  databaseFile: string;
+  reviewsFile: string;
+  instanceId: string;
+  labels: Record<string, string>;
+  gitPort: number;
+  gitToken: string;
+  createTask?: { repo: string; prompt: string };
+};
+
+const stack = await createLocalStack({ ...config, agentBinary: 'ampo-scripted-agent' });
+stack.orchestrator.events$.subscribe((event: OrchestratorEvent) => console.log(JSON.stringify(event)));
+await stack.orchestrator.start();
+if (config.createTask) await stack.orchestrator.createTask({ ...config.createTask, maxCiAttempts: 3 });
+// Runs until killed, or until no task is left unfinished.
+const timer = setInterval(async () => {
+  if ((await stack.store.listUnfinished()).length > 0) return;
+  clearInterval(timer);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await stack.close();
+  console.log(JSON.stringify({ type: 'process-done' }));
+  process.exit(0);
+}, 500);
