@@ -8,7 +8,15 @@ import { createAppJwtSigner } from './app-jwt.js';
 // Typed as the plain client: the plugins add behaviour, not methods that ampo calls.
 const GitHubOctokit: typeof Octokit = Octokit.plugin(retry, throttling);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
-export type OctokitOptions = NonNullable<ConstructorParameters<typeof GitHubOctokit>[0]>;
+type FullOctokitOptions = NonNullable<ConstructorParameters<typeof GitHubOctokit>[0]>;
+/**
+ * Octokit options ampo passes through to every client. Authentication and the base URL are
+ * ampo's; `throttle` and `retry` tune the plugins (for example `retryAfterBaseValue`).
+ */
+export type OctokitOptions = Omit<FullOctokitOptions, 'auth' | 'authStrategy' | 'baseUrl' | 'throttle' | 'retry'> & {
+  throttle?: Record<string, unknown>;
+  retry?: Record<string, unknown>;
+};
 
 export type PermissionLevel = 'read' | 'write';
 export type RequiredPermission = readonly [name: string, level: PermissionLevel];
@@ -75,22 +83,14 @@ export const missingPermission = ([name, level]: RequiredPermission, repo: strin
  */
 export const createGitHubClient = (settings: GitHubClientSettings) => {
   const signJwt = createAppJwtSigner(settings.appId, settings.privateKey, settings.clock);
-  const {
-    throttle,
-    retry: retryOptions,
-    log,
-    ...rest
-  } = (settings.octokit ?? {}) as OctokitOptions & {
-    throttle?: Record<string, unknown>;
-    retry?: Record<string, unknown>;
-  };
+  const { throttle, retry: retryOptions, log, ...rest } = settings.octokit ?? {};
   const logger = settings.logger;
   const limitHandler =
     (kind: string) => (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       logger.warn(`GitHub ${kind} rate limit hit`, { method: options.method, url: options.url, retryAfter, retryCount });
       return retryCount < settings.maxRateLimitRetries;
     };
-  const baseOptions = (): OctokitOptions => ({
+  const baseOptions = (): FullOctokitOptions => ({
     baseUrl: settings.baseUrl,
     userAgent: 'ampo-adapter-github',
     log: log ?? {

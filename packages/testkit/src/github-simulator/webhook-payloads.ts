@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
+import webhookExamples from './openapi/webhook-examples.json' with { type: 'json' };
 
-const require = createRequire(import.meta.url);
-const vendored = require('./openapi/webhook-examples.json') as { source: string; webhooks: Record<string, Record<string, unknown>> };
+const vendored = webhookExamples as unknown as { source: string; webhooks: Record<string, Record<string, unknown>> };
 
 export type WebhookName =
   | 'pull_request.closed'

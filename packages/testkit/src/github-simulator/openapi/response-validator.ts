@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
-
-const require = createRequire(import.meta.url);
+// Imported, not read from disk: bundlers inline it, so the built package carries it.
+import vendoredSubset from './github-subset.json' with { type: 'json' };
 
 interface VendoredResponse {
   schema: unknown;
@@ -14,7 +13,7 @@ interface VendoredSubset {
 }
 
 /** GitHub's published description, as vendored by `extract.ts`. */
-export const githubSubset = require('./github-subset.json') as VendoredSubset;
+export const githubSubset = vendoredSubset as unknown as VendoredSubset;
 
 /**
  * Known drift between GitHub's behaviour and its schemas: `operation` → JSON pointers of the
