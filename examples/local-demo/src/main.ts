@@ -16,7 +16,8 @@ const say = (label: string, text: string) => console.log(`${label.padEnd(8)} ${t
 say('setup', 'checking the Docker engine');
 execFileSync('bash', [join(repositoryRoot, 'scripts/ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
 const realAmp = Boolean(process.env.AMP_API_KEY);
-const image = process.env.AMPO_IMAGE ?? (say('setup', 'building the worker image if missing (once per machine)'), await buildTestImage());
+if (!process.env.AMPO_IMAGE) say('setup', 'building the worker image if missing (once per machine)');
+const image = process.env.AMPO_IMAGE ?? (await buildTestImage());
 
 const dataDirectory = resolve(process.env.AMPO_DATA_DIR ?? join(repositoryRoot, '.ampo'));
 mkdirSync(dataDirectory, { recursive: true });

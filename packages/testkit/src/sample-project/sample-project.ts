@@ -3,7 +3,14 @@
  * `node --test` for tests and a small lint script that reports in ESLint's stylish format.
  */
 export const sampleProject = {
-  '.ampo/checks.yml': ['checks:', '  - name: test', '    command: node --test test/', '  - name: lint', '    command: node scripts/lint.mjs src', ''].join('\n'),
+  '.ampo/checks.yml': [
+    'checks:',
+    '  - name: test',
+    '    command: node --test test/',
+    '  - name: lint',
+    '    command: node scripts/lint.mjs src',
+    '',
+  ].join('\n'),
   'scripts/lint.mjs': `import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 // A stand-in for ESLint's no-var rule, printing ESLint's stylish format.
