@@ -123,6 +123,43 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
     expect(task.failure?.code).toBe('ci-exhausted');
     expect(task.failure?.reason).toMatch(/after 2 attempts/);
     expect(task.attempts).toHaveLength(2);
+    expect(await containersOfTask(task.id)).toBe('');
+  }, 300_000);
+
+  it('stops early when the agent does not converge: the same failure twice in a row', async () => {
+    const { stack, repository } = await newStack({
+      steps: [
+        {
+          when: 'CI failed',
+          files: { 'src/sum.js': 'var offset = 1; // looked at it again\nexport const sum = (a, b) => a + b + offset;\n' },
+        },
+        { files: { 'src/sum.js': 'var offset = 1;\nexport const sum = (a, b) => a + b + offset;\n' } },
+      ],
+    });
+    const created = await stack.orchestrator.createTask({ repo: repository.bare, prompt: 'Let sum take an offset', maxCiAttempts: 5 });
+    const task = await waitFor(stack, created.id, ['succeeded', 'failed', 'cancelled']);
+    expect(task.failure?.code).toBe('not-converging');
+    expect(task.attempts).toHaveLength(2);
+    expect(task.attempts[0]?.signature).toBe(task.attempts[1]?.signature);
+    expect(await containersOfTask(task.id)).toBe('');
+  }, 300_000);
+
+  it('kills a check that hangs past its timeout, tells the agent, and goes green once it is fixed', async () => {
+    const { stack, repository } = await newStack({
+      steps: [
+        { when: 'CI failed', files: { '.ampo/checks.yml': 'checks:\n  - name: quick\n    command: node --test test/\n' } },
+        { files: { '.ampo/checks.yml': 'checks:\n  - name: hangs\n    command: sleep 120\n    timeout: 3\n' } },
+      ],
+    });
+    const created = await stack.orchestrator.createTask({ repo: repository.bare, prompt: 'Speed up the checks' });
+    const task = await waitFor(stack, created.id, ['succeeded', 'failed', 'cancelled']);
+    expect(task.status).toBe('succeeded');
+    expect(task.attempts.map((attempt) => attempt.conclusion)).toEqual(['timed_out', 'success']);
+    const feedback = (await stack.store.readEvents(task.id)).find(
+      (event) => event.type === 'agent-turn-started' && event.reason === 'ci-feedback',
+    );
+    expect(feedback?.type === 'agent-turn-started' && feedback.prompt).toMatch(/check `hangs`[\s\S]*ran past its timeout/);
+    expect(await containersOfTask(task.id)).toBe('');
   }, 300_000);
 
   it('fails a turn that dies without a result, with the reason', async () => {
