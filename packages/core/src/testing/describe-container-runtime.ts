@@ -2,6 +2,7 @@ import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmpoError } from '../errors.js';
 import type { ContainerRuntime, Execution, ExitStatus, OutputChunk, Workspace } from '../ports/container-runtime.js';
+import { containerRuntimeScripts } from './container-runtime-scripts.js';
 
 /** The cases of {@link describeContainerRuntime}, by the name a runtime may skip them with. */
 export const containerRuntimeCases = [
@@ -27,21 +28,6 @@ export const containerRuntimeCases = [
 ] as const;
 
 export type ContainerRuntimeCase = (typeof containerRuntimeCases)[number];
-
-/**
- * The only `sh -c` scripts the suite runs (everything else is echo, cat, printenv, pwd, sleep,
- * true, false), so that an in-memory fake can implement `sh` for exactly these.
- */
-export const containerRuntimeScripts = {
-  /** Prints `out` to stdout and `err` to stderr. */
-  stdoutAndStderr: 'echo out; echo err >&2',
-  /** Exits with 42. */
-  exit42: 'exit 42',
-  /** Prints `first part`, waits until the file $1 exists, prints `second part`, exits with 7. */
-  waitForGate: 'echo "first part"; while [ ! -e "$1" ]; do sleep 0.1; done; echo "second part"; exit 7',
-  /** Creates the (empty) file $1. */
-  openGate: ': > "$1"',
-} as const;
 
 export interface DescribeContainerRuntimeOptions {
   /** Shown in the suite's title, e.g. `docker`. */
@@ -350,3 +336,5 @@ export const describeContainerRuntime = (options: DescribeContainerRuntimeOption
     });
   });
 };
+
+export { containerRuntimeScripts };

@@ -9,6 +9,7 @@ import type {
   Workspace,
   WorkspaceInfo,
 } from '../ports/container-runtime.js';
+import { containerRuntimeScripts } from './container-runtime-scripts.js';
 
 /** The files and state of one fake workspace. Commands read and change it. */
 export interface FakeWorkspaceState {
@@ -90,6 +91,32 @@ export const builtinFakeCommands: Record<string, FakeCommand> = {
     await Promise.race([new Promise((resolve) => setTimeout(resolve, seconds * 1000)), waitForAbort(signal)]);
     return 0;
   },
+  /** Only the scripts of the runtime conformance suite: the fake has no shell. */
+  sh: async ({ argv, workspace, write, signal }) => {
+    const [, flag, script, , path = ''] = argv;
+    if (flag !== '-c') return 2;
+    switch (script) {
+      case containerRuntimeScripts.stdoutAndStderr:
+        write('stdout', 'out\n');
+        write('stderr', 'err\n');
+        return 0;
+      case containerRuntimeScripts.exit42:
+        return 42;
+      case containerRuntimeScripts.openGate:
+        workspace.files.set(path, '');
+        return 0;
+      case containerRuntimeScripts.waitForGate:
+        write('stdout', 'first part\n');
+        while (!workspace.files.has(path)) {
+          await Promise.race([new Promise((resolve) => setTimeout(resolve, 10)), waitForAbort(signal)]);
+        }
+        write('stdout', 'second part\n');
+        return 7;
+      default:
+        write('stderr', 'fake sh: this fake only knows the conformance suite scripts\n');
+        return 2;
+    }
+  },
   rm: ({ workspace }) => {
     workspace.files.clear();
     workspace.data.delete('git');
@@ -99,6 +126,7 @@ export const builtinFakeCommands: Record<string, FakeCommand> = {
 };
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 interface FakeExecutionRecord {
   chunks: OutputChunk[];
@@ -193,7 +221,12 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
       const replay = new ReplaySubject<OutputChunk>();
       record.subject.subscribe({
         next: (chunk) => {
-          if ((chunk.offset ?? 0) > fromOffset) replay.next(chunk);
+          const end = chunk.offset ?? 0;
+          if (end <= fromOffset) return;
+          const bytes = encoder.encode(chunk.text);
+          const start = end - bytes.length;
+          // A chunk that straddles the offset is cut there, as a byte-offset tail would.
+          replay.next(start >= fromOffset ? chunk : { ...chunk, text: decoder.decode(bytes.subarray(fromOffset - start)) });
         },
         complete: () => replay.complete(),
       });
