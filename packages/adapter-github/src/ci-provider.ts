@@ -47,7 +47,7 @@ export const createGitHubCiProvider = (settings: {
   /** Failures of `target` that fail the same way on the base branch's head. */
   const splitBaseFailures = async (target: CiTarget, failures: CiFailure[], signal: AbortSignal) => {
     const { owner, repo } = parseRepo(target.repo);
-    const { octokit } = await client.installation(target.repo, checksRead);
+    const { octokit, permissions } = await client.installation(target.repo, checksRead);
     let baseSha: string;
     try {
       const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${target.baseBranch}`, request: { signal } });
@@ -57,7 +57,7 @@ export const createGitHubCiProvider = (settings: {
       throw error;
     }
     if (baseSha === target.sha) return { charged: failures, base: [] };
-    const baseSnapshot = await readCi(octokit, owner, repo, baseSha, signal);
+    const baseSnapshot = await readCi(octokit, owner, repo, baseSha, { signal, permissions });
     const failingOnBase = new Set(
       baseSnapshot.checks
         .filter((check) => check.state === 'completed' && !isGreen(check.conclusion ?? 'failure'))
@@ -65,7 +65,9 @@ export const createGitHubCiProvider = (settings: {
     );
     const shared = new Set(failures.map((failure) => failure.check).filter((name) => failingOnBase.has(name)));
     if (shared.size === 0) return { charged: failures, base: [] };
-    const baseKeys = new Set((await extractFailures(octokit, owner, repo, baseSnapshot, { onlyChecks: shared, signal })).map(failureKey));
+    const baseKeys = new Set(
+      (await extractFailures(octokit, owner, repo, baseSnapshot, { onlyChecks: shared, signal, permissions })).map(failureKey),
+    );
     return {
       charged: failures.filter((failure) => !baseKeys.has(failureKey(failure))),
       base: failures.filter((failure) => baseKeys.has(failureKey(failure))),
@@ -100,8 +102,8 @@ export const createGitHubCiProvider = (settings: {
           wokenWhilePolling = false;
           try {
             const { owner, repo } = parseRepo(target.repo);
-            const { octokit } = await client.installation(target.repo, checksRead);
-            const snapshot = await readCi(octokit, owner, repo, target.sha, controller.signal);
+            const { octokit, permissions } = await client.installation(target.repo, checksRead);
+            const snapshot = await readCi(octokit, owner, repo, target.sha, { signal: controller.signal, permissions });
             if (stopped) return;
             const statusKey = JSON.stringify(snapshot.checks.map((check) => [check.name, check.state, check.conclusion]));
             if (statusKey !== lastStatus) {
@@ -121,7 +123,7 @@ export const createGitHubCiProvider = (settings: {
             let failures: CiFailure[] = [];
             let baseFailures: CiFailure[] = [];
             if (conclusion !== 'success') {
-              failures = await extractFailures(octokit, owner, repo, snapshot, { signal: controller.signal });
+              failures = await extractFailures(octokit, owner, repo, snapshot, { signal: controller.signal, permissions });
               ({ charged: failures, base: baseFailures } = await splitBaseFailures(target, failures, controller.signal));
             }
             if (stopped) return;

@@ -48,19 +48,25 @@ export const readCi = async (
   owner: string,
   repo: string,
   sha: string,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal | undefined; permissions: Record<string, string> },
 ): Promise<CiSnapshot> => {
-  const request = { signal };
-  const [runs, suites, combined, workflowRuns] = await Promise.all([
+  const request = { signal: options.signal };
+  // Statuses and Actions are read only when the installation may: an App without them still sees check runs.
+  const [runs, suites, statuses, workflowRuns] = await Promise.all([
     octokit.paginate(octokit.rest.checks.listForRef, { owner, repo, ref: sha, filter: 'latest', per_page: 100, request }),
     octokit.paginate(octokit.rest.checks.listSuitesForRef, { owner, repo, ref: sha, per_page: 100, request }),
-    octokit.rest.repos.getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100, request }),
-    octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, { owner, repo, head_sha: sha, per_page: 100, request }),
+    options.permissions.statuses
+      ? octokit.rest.repos
+          .getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100, request })
+          .then(({ data }) => data.statuses as StatusSlice[])
+      : [],
+    options.permissions.actions
+      ? octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, { owner, repo, head_sha: sha, per_page: 100, request })
+      : [],
   ]);
   // filter=latest already keeps the newest run per name; a re-run with the same name replaces the old one here too.
   const latest = new Map<string, CheckRunSlice>();
   for (const run of runs as CheckRunSlice[]) if ((latest.get(run.name)?.id ?? 0) < run.id) latest.set(run.name, run);
-  const statuses = combined.data.statuses as StatusSlice[];
   const checks: CheckStatus[] = [
     ...[...latest.values()].map((run): CheckStatus => {
       const completed = run.status === 'completed';
@@ -119,7 +125,7 @@ export const extractFailures = async (
   owner: string,
   repo: string,
   snapshot: CiSnapshot,
-  options: { onlyChecks?: ReadonlySet<string>; signal?: AbortSignal } = {},
+  options: { onlyChecks?: ReadonlySet<string>; signal?: AbortSignal; permissions: Record<string, string> },
 ): Promise<CiFailure[]> => {
   const request = { signal: options.signal };
   const wanted = (name: string) => !options.onlyChecks || options.onlyChecks.has(name);
@@ -127,7 +133,7 @@ export const extractFailures = async (
     (run) => run.status === 'completed' && !isGreen(toConclusion(run.conclusion)) && wanted(run.name),
   );
   const jobs = new Map<number, { name: string; steps?: Array<{ name: string; conclusion: string | null }> }>();
-  if (failedRuns.some((run) => run.app?.slug === 'github-actions')) {
+  if (options.permissions.actions && failedRuns.some((run) => run.app?.slug === 'github-actions')) {
     for (const runId of snapshot.failedWorkflowRunIds) {
       const list = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
         owner,

@@ -32,19 +32,21 @@ describeCiProvider({
     const fixture: AppFixture = await startAppFixture({
       sim: {
         ci: (push) =>
-          push.branch.includes('fail')
-            ? [
-                { name: 'lint', conclusion: 'success' },
-                {
-                  name: 'test',
-                  conclusion: 'failure',
-                  log: 'npm test\nFAIL src/sum.test.ts\n##[error]Process completed with exit code 1.',
-                },
-              ]
-            : [
-                { name: 'lint', conclusion: 'success' },
-                { name: 'test', conclusion: 'success' },
-              ],
+          push.branch.includes('pending')
+            ? { checks: [{ name: 'test', conclusion: 'success' }], hold: true }
+            : push.branch.includes('fail')
+              ? [
+                  { name: 'lint', conclusion: 'success' },
+                  {
+                    name: 'test',
+                    conclusion: 'failure',
+                    log: 'npm test\nFAIL src/sum.test.ts\n##[error]Process completed with exit code 1.',
+                  },
+                ]
+              : [
+                  { name: 'lint', conclusion: 'success' },
+                  { name: 'test', conclusion: 'success' },
+                ],
       },
     });
     fixture.sim.createRepo('acme/widgets');

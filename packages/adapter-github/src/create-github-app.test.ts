@@ -89,6 +89,24 @@ describe('createGitHubApp: authentication', () => {
     expect(first.url).toBe(`${fixture.sim.url}/acme/widgets.git`);
   });
 
+  it('recovers from a token GitHub stopped accepting before its expiry', async () => {
+    fixture = await startAppFixture();
+    fixture.sim.createRepo('acme/widgets');
+    fixture.sim.commit('acme/widgets', 'ampo/revoked', { 'a.txt': 'a' });
+    await fixture.app.source.cloneRemote('acme/widgets');
+    fixture.sim.expireTokens();
+    const pull = await fixture.app.source.openPullRequest({
+      repo: 'acme/widgets',
+      taskId: 'r',
+      base: 'main',
+      head: 'ampo/revoked',
+      title: 't',
+      body: 'b',
+    });
+    expect(pull.number).toBe(1);
+    expect(fixture.sim.counts.byOperation['POST /app/installations/{installation_id}/access_tokens']).toBe(2);
+  });
+
   it('names the missing installation and the missing permission', async () => {
     fixture = await startAppFixture();
     fixture.sim.createRepo('acme/widgets', { permissions: { metadata: 'read', contents: 'write', checks: 'read' } });
@@ -247,6 +265,25 @@ describe('createGitHubApp: CI', () => {
       expect(result.conclusion).toBe(conclusion);
       expect(result.failures[0]?.check).toBe('only');
     }
+  });
+
+  it('reads check runs alone when the App may not read statuses or Actions', async () => {
+    fixture = await startAppFixture({
+      sim: {
+        ci: (push) => [
+          { name: 'external-ci', kind: 'check', conclusion: push.branch === 'main' ? 'success' : 'failure', summary: '3 tests failed' },
+        ],
+      },
+    });
+    fixture.sim.createRepo('acme/widgets', {
+      permissions: { metadata: 'read', contents: 'write', pull_requests: 'write', checks: 'read' },
+    });
+    const sha = fixture.sim.commit('acme/widgets', 'ampo/task', { 'a.txt': 'a' });
+    const result = await resultOf(fixture.app.ci.watch(target(sha)));
+    expect(result.failures).toEqual([
+      expect.objectContaining({ check: 'external-ci', message: expect.stringContaining('3 tests failed') }),
+    ]);
+    expect(fixture.sim.counts.byOperation['GET /repos/{owner}/{repo}/actions/runs']).toBeUndefined();
   });
 
   it('retries 5xx, 429 and secondary rate limits within bounds', async () => {

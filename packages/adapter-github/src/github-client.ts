@@ -146,8 +146,11 @@ export const createGitHubClient = (settings: GitHubClientSettings) => {
         const status = (error as { status?: number }).status;
         // Pagination rewrites response objects in place: hand out a copy every time.
         if (status === 304 && cached) return structuredClone(cached.response) as Awaited<ReturnType<typeof request>>;
-        // A token revoked or expired early: forget it so that the next call mints a fresh one.
-        if (status === 401 && installationId !== undefined) forgetTokens(installationId);
+        // A token revoked or expired early: forget it and try once more with a freshly minted one.
+        if (status === 401 && installationId !== undefined) {
+          forgetTokens(installationId);
+          return request(options);
+        }
         throw error;
       }
     });

@@ -6,10 +6,11 @@ import type { CiProvider, CiTarget, CiUpdate } from '../ports/ci-provider.js';
 export interface CiProviderFixture {
   provider: CiProvider;
   /**
-   * Makes a commit whose CI passes or fails (for a provider that runs checks itself, put them in
-   * `target.checks`) and returns what to watch; for a failing commit also the check that fails.
+   * Makes a commit whose CI passes, fails, or is still running for as long as the case lasts
+   * (`pending`; for a provider that runs checks itself, put them in `target.checks`, e.g.
+   * `sleep 600`), and returns what to watch; for a failing commit also the check that fails.
    */
-  commit(outcome: 'pass' | 'fail'): Promise<{ target: CiTarget; failingCheck?: string }>;
+  commit(outcome: 'pass' | 'fail' | 'pending'): Promise<{ target: CiTarget; failingCheck?: string }>;
   /** Lets the provider do whatever it would do next (advance a manual clock, or wait). @default waits 250 ms */
   settle?(): Promise<void>;
   /** A counter of the provider's work (requests made, containers started); must not move once unsubscribed. */
@@ -82,9 +83,13 @@ export const describeCiProvider = (options: DescribeCiProviderOptions): void => 
     test('unsubscribing stops work', async () => {
       fixture = await options.create();
       const f = fixture;
-      const { target } = await f.commit('pass');
+      const { target } = await f.commit('pending');
       const seen: CiUpdate[] = [];
       const subscription = f.provider.watch(target).subscribe((update) => seen.push(update));
+      // Let the watch get going (its first status), then walk away while CI is still running.
+      const deadline = Date.now() + limit;
+      while (seen.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(seen[0]?.type).toBe('status');
       subscription.unsubscribe();
       const settle = f.settle ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 250)));
       await settle();
@@ -96,7 +101,8 @@ export const describeCiProvider = (options: DescribeCiProviderOptions): void => 
       expect(seen.some((update) => update.type === 'result')).toBe(false);
       if (before !== undefined) expect(f.activity?.()).toBe(before);
       // A new watch still works after an abandoned one.
-      const again = await lastValueFrom(f.provider.watch(target).pipe(take(10), timeout(limit), toArray()));
+      const { target: passing } = await f.commit('pass');
+      const again = await lastValueFrom(f.provider.watch(passing).pipe(take(10), timeout(limit), toArray()));
       expect(again.some((update) => update.type === 'result')).toBe(true);
     });
   });
