@@ -21,7 +21,7 @@ import {
   repositoryPayload,
   userPayload,
 } from './payloads.js';
-import { buildWebhookPayload, type WebhookName } from './webhook-payloads.js';
+import { addFieldsExamplesLack, createWebhookValidator, overlay, type WebhookName, webhookExample } from './webhook-payloads.js';
 
 export type Permission = 'read' | 'write' | 'admin';
 export type SimulatedConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required' | 'stale';
@@ -87,8 +87,10 @@ export interface GitHubSimulatorSettings {
   tokenTtlMs?: number;
   /** The test's CI. @default every push passes one Actions check named "test" */
   ci?: CiScript;
-  /** Known schema drift to accept, by operation and JSON pointer. */
+  /** Known schema drift to accept, by operation and JSON pointer. @default knownDrift */
   allowDrift?: DriftAllowList;
+  /** Known drift of webhook payloads from `@octokit/webhooks-schemas`, by webhook and JSON pointer. @default knownWebhookDrift */
+  allowWebhookDrift?: DriftAllowList;
 }
 
 export interface RequestCounts {
@@ -242,6 +244,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
   let webhookUrl = settings.webhookUrl;
   let ciScript: CiScript = settings.ci ?? (() => [{ name: 'test', conclusion: 'success' }]);
   const validate = createResponseValidator(settings.allowDrift);
+  const validateWebhook = createWebhookValidator(settings.allowWebhookDrift);
   const root = mkdtempSync(join(tmpdir(), 'ampo-github-sim-'));
   const reposDir = join(root, 'repos');
   mkdirSync(reposDir);
@@ -563,12 +566,27 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     if (!webhookUrl) return Promise.resolve();
     const url = webhookUrl;
     const [event, action] = name.split('.') as [string, string];
-    const payload = buildWebhookPayload(name, {
+    // GitHub's recorded delivery, with the simulator's objects laid over its top-level fields.
+    const values = {
       ...fields,
       repository: repositoryPayload(repoInfo(repo)),
       installation: { id: repo.installationId ?? 0, node_id: `I_${repo.installationId ?? 0}` },
       sender: userPayload(sender, 7000 + sender.length, origin, origin),
-    });
+    };
+    const payload = overlay(webhookExample(name), values) as Record<string, unknown>;
+    delete payload.organization;
+    delete payload.enterprise;
+    addFieldsExamplesLack(payload, values);
+    // The recorded comment is on an issue; ours are on pull requests, which GitHub marks so.
+    const issue = (fields as { issue?: Record<string, unknown> }).issue;
+    if (issue?.pull_request) (payload.issue as Record<string, unknown>).pull_request = issue.pull_request;
+    const violation = validateWebhook(name, payload);
+    if (violation) {
+      violations.push(violation);
+      process.stderr.write(
+        `github simulator: ${name} payload does not match @octokit/webhooks-schemas: ${violation.errors.slice(0, 40).join('; ')}\n`,
+      );
+    }
     const body = JSON.stringify(payload);
     const promise = (async () => {
       const signature = await sign(webhookSecret, body);
@@ -1308,8 +1326,9 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
         pull_request: {
           url: `${origin}/repos/${fullName}/pulls/${number}`,
           html_url: `${origin}/${fullName}/pull/${number}`,
-          diff_url: null,
-          patch_url: null,
+          diff_url: `${origin}/${fullName}/pull/${number}.diff`,
+          patch_url: `${origin}/${fullName}/pull/${number}.patch`,
+          merged_at: null,
         },
       };
       await deliver(

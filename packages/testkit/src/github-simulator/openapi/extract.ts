@@ -2,11 +2,12 @@
  * Vendors the slice of GitHub's official OpenAPI description (`@octokit/openapi`) that the
  * simulator serves, so that CI validates every response without installing the 400 MB package.
  *
- *   npm install --prefix /tmp/openapi-scratch @octokit/openapi@<version> @octokit/webhooks-examples@<version>
+ *   npm install --prefix /tmp/openapi-scratch @octokit/openapi@<version> @octokit/webhooks-examples@<version> @octokit/webhooks-schemas@<version>
  *   npx tsx packages/testkit/src/github-simulator/openapi/extract.ts /tmp/openapi-scratch/node_modules
  *
  * Writes `github-subset.json` (response schemas, converted for ajv 8, and the official examples the
- * simulator builds its payloads from) and `webhook-examples.json` beside this file.
+ * simulator builds its payloads from) and `webhook-examples.json` (recorded deliveries and the
+ * JSON schemas their payloads must satisfy) beside this file.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -145,9 +146,29 @@ const main = () => {
     if (!example) throw new Error(`no webhook example ${key}`);
     webhooks[key] = example;
   }
+  const schemasPackage = JSON.parse(readFileSync(join(modules, '@octokit/webhooks-schemas/package.json'), 'utf8'));
+  const webhookSchema = JSON.parse(readFileSync(join(modules, '@octokit/webhooks-schemas/schema.json'), 'utf8'));
+  const definitions: JsonObject = {};
+  const pendingDefinitions = vendoredWebhooks.map((key) => `#/definitions/${key.replace('.', '$')}`);
+  while (pendingDefinitions.length > 0) {
+    const ref = pendingDefinitions.pop() as string;
+    const name = ref.replace('#/definitions/', '');
+    if (name in definitions) continue;
+    const definition = webhookSchema.definitions[name];
+    if (!definition) throw new Error(`no webhook schema ${name}`);
+    const nested = new Set<string>();
+    collectRefs(definition, nested);
+    pendingDefinitions.push(...nested);
+    definitions[name] = definition;
+  }
   writeFileSync(
     join(here, 'webhook-examples.json'),
-    `${JSON.stringify({ source: `@octokit/webhooks-examples@${examplesPackage.version} api.github.com/index.json`, webhooks })}\n`,
+    `${JSON.stringify({
+      source: `@octokit/webhooks-examples@${examplesPackage.version} api.github.com/index.json`,
+      schemaSource: `@octokit/webhooks-schemas@${schemasPackage.version} schema.json`,
+      webhooks,
+      schema: { definitions },
+    })}\n`,
   );
   console.log(
     `vendored ${vendoredOperations.length} operations, ${Object.keys(schemas).length} schemas, ${vendoredWebhooks.length} webhooks`,
