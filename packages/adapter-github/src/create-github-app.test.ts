@@ -369,12 +369,19 @@ describe('createGitHubApp: webhooks', () => {
       author: 'maintainer',
       body: '@ampo also handle overflow',
     });
+    const review = nextEvent(fixture.app.webhooks.events$, 'pull-request-comment');
+    await fixture.sim.reviewCommentOnPullRequest('acme/widgets', pull.number, 'reader', '@ampo rename this', { path: 'a.txt', line: 1 });
+    await fixture.sim.reviewCommentOnPullRequest('acme/widgets', pull.number, 'maintainer', '@ampo rename this', {
+      path: 'a.txt',
+      line: 1,
+    });
+    expect(await review).toMatchObject({ taskId: 'task-9', author: 'maintainer', body: '@ampo rename this', path: 'a.txt', line: 1 });
     const closed = nextEvent(fixture.app.webhooks.events$, 'pull-request-closed');
     await fixture.sim.closePullRequest('acme/widgets', pull.number, { merged: true });
     expect(await closed).toMatchObject({ number: pull.number, merged: true, taskId: 'task-9' });
     subscription.unsubscribe();
-    expect(seen.map((event) => event.type)).toEqual(['pull-request-comment', 'pull-request-closed']);
-    expect(fixture.sim.counts.byOperation['GET /repos/{owner}/{repo}/collaborators/{username}/permission']).toBe(3);
+    expect(seen.map((event) => event.type)).toEqual(['pull-request-comment', 'pull-request-comment', 'pull-request-closed']);
+    expect(fixture.sim.counts.byOperation['GET /repos/{owner}/{repo}/collaborators/{username}/permission']).toBe(5);
   });
 
   it('rejects a delivery whose signature does not match', async () => {

@@ -9,7 +9,18 @@ import { readTaskMarker } from './task-marker.js';
 /** What a GitHub webhook means to ampo. `taskId` comes from the marker ampo puts in its pull requests. */
 export type GitHubEvent =
   | { type: 'pull-request-closed'; repo: string; number: number; merged: boolean; taskId: string }
-  | { type: 'pull-request-comment'; repo: string; number: number; taskId: string; author: string; body: string; commentId: number }
+  | {
+      type: 'pull-request-comment';
+      repo: string;
+      number: number;
+      taskId: string;
+      author: string;
+      body: string;
+      commentId: number;
+      /** For a review comment: the file and line of the diff it is on. */
+      path?: string;
+      line?: number;
+    }
   | { type: 'ci-changed'; repo: string; sha: string };
 
 export interface WebhookDelivery {
@@ -108,9 +119,42 @@ export const createGitHubWebhooks = (settings: {
         commentId: payload.comment.id,
       });
     });
+    webhooks.on('pull_request_review_comment.created', async ({ payload }) => {
+      const repo = payload.repository.full_name;
+      const number = payload.pull_request.number;
+      const taskId = readTaskMarker(payload.pull_request.body);
+      if (!taskId) return ignore('pull_request_review_comment.created', 'not an ampo pull request', { repo, number });
+      const author = payload.comment.user?.login ?? '';
+      if (payload.comment.user?.type === 'Bot')
+        return ignore('pull_request_review_comment.created', 'written by a bot', { repo, number, author });
+      if (settings.mention && !payload.comment.body.includes(settings.mention)) {
+        return ignore('pull_request_review_comment.created', `does not mention ${settings.mention}`, { repo, number, author });
+      }
+      if (!(await canWrite(repo, author)))
+        return ignore('pull_request_review_comment.created', 'author lacks write permission', { repo, number, author });
+      events.next({
+        type: 'pull-request-comment',
+        repo,
+        number,
+        taskId,
+        author,
+        body: payload.comment.body,
+        commentId: payload.comment.id,
+        path: payload.comment.path,
+        ...(typeof payload.comment.line === 'number' ? { line: payload.comment.line } : {}),
+      });
+    });
     webhooks.onAny(({ name, payload }) => {
       const action = (payload as { action?: string }).action;
-      const handled = ['check_run', 'check_suite', 'workflow_run', 'status', 'pull_request', 'issue_comment'];
+      const handled = [
+        'check_run',
+        'check_suite',
+        'workflow_run',
+        'status',
+        'pull_request',
+        'issue_comment',
+        'pull_request_review_comment',
+      ];
       if (!handled.includes(name)) ignore(action ? `${name}.${action}` : name, 'not an event ampo acts on');
     });
   }

@@ -576,7 +576,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     const payload = overlay(webhookExample(name), values) as Record<string, unknown>;
     delete payload.organization;
     delete payload.enterprise;
-    addFieldsExamplesLack(payload, values);
+    addFieldsExamplesLack(name, payload, values);
     // The recorded comment is on an issue; ours are on pull requests, which GitHub marks so.
     const issue = (fields as { issue?: Record<string, unknown> }).issue;
     if (issue?.pull_request) (payload.issue as Record<string, unknown>).pull_request = issue.pull_request;
@@ -1338,6 +1338,39 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
         login,
       );
     },
+    /** A person comments on a line of a pull request's diff: sends `pull_request_review_comment.created`. */
+    async reviewCommentOnPullRequest(fullName: string, number: number, login: string, body: string, at: { path: string; line: number }) {
+      const repo = getRepo(fullName);
+      const pull = findPull(repo, String(number));
+      if (!pull) throw new Error(`no pull request #${number}`);
+      const commentId = id();
+      comments.push({ id: commentId, repo: fullName, issue: number, body, user: login, at: iso() });
+      const url = `${origin}/repos/${fullName}/pulls/comments/${commentId}`;
+      await deliver(
+        'pull_request_review_comment.created',
+        {
+          pull_request: pullPayload(repoInfo(repo), pull, false),
+          comment: {
+            id: commentId,
+            node_id: `PRRC_${commentId}`,
+            url,
+            html_url: `${origin}/${fullName}/pull/${number}#discussion_r${commentId}`,
+            pull_request_url: `${origin}/repos/${fullName}/pulls/${number}`,
+            body,
+            path: at.path,
+            line: at.line,
+            original_line: at.line,
+            commit_id: pull.headSha,
+            original_commit_id: pull.headSha,
+            user: userPayload(login, 5000 + login.length, origin, origin),
+            created_at: iso(),
+            updated_at: iso(),
+          },
+        },
+        repo,
+        login,
+      );
+    },
     /** Sends a raw delivery with an arbitrary signature (to test rejection). */
     async deliverRaw(event: string, body: string, signature: string): Promise<number> {
       if (!webhookUrl) throw new Error('no webhook url');
@@ -1367,7 +1400,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
       rmSync(root, { recursive: true, force: true });
       if (violations.length > 0) {
         throw new Error(
-          `The GitHub simulator sent ${violations.length} response(s) that do not match GitHub's OpenAPI description:\n${violations.map((violation) => `${violation.operation} ${violation.status}: ${violation.errors.join('; ')}`).join('\n')}`,
+          `The GitHub simulator sent ${violations.length} response(s) or webhook(s) that do not match GitHub's published schemas:\n${violations.map((violation) => `${violation.operation} ${violation.status}: ${violation.errors.join('; ')}`).join('\n')}`,
         );
       }
     },

@@ -11,6 +11,7 @@ const vendored = webhookExamples as unknown as {
 export type WebhookName =
   | 'pull_request.closed'
   | 'issue_comment.created'
+  | 'pull_request_review_comment.created'
   | 'check_run.completed'
   | 'check_suite.completed'
   | 'workflow_run.completed';
@@ -54,34 +55,59 @@ const reactions = (url: string) => ({
   eyes: 0,
 });
 
+type Fields = Record<string, unknown>;
+
+/** Adds each of `defaults` that `target` lacks, taking the value from `from` when it has one. */
+const fill = (target: unknown, defaults: Fields, from?: unknown) => {
+  if (!isObject(target)) return;
+  for (const [key, value] of Object.entries(defaults)) {
+    if (!(key in target)) target[key] = isObject(from) && key in from ? from[key] : value;
+  }
+};
+
+const repositoryFields: Fields = {
+  is_template: false,
+  web_commit_signoff_required: false,
+  topics: [],
+  visibility: 'private',
+  custom_properties: {},
+};
+
 /**
  * The recorded examples predate fields that current deliveries carry and the schemas require:
- * they are added here, by name, rather than silenced.
+ * they are added here, by name and only where missing, rather than silenced.
  */
-export const addFieldsExamplesLack = (payload: Record<string, unknown>, values: Record<string, unknown>): void => {
-  const repository = payload.repository as Record<string, unknown> | undefined;
-  if (repository)
-    Object.assign(repository, {
-      is_template: false,
-      web_commit_signoff_required: false,
-      topics: [],
-      visibility: 'private',
-      custom_properties: {},
-    });
-  const issue = payload.issue as Record<string, unknown> | undefined;
-  if (issue) Object.assign(issue, { active_lock_reason: null, reactions: reactions(String(issue.url)) });
-  const comment = payload.comment as Record<string, unknown> | undefined;
-  if (comment) Object.assign(comment, { performed_via_github_app: null, reactions: reactions(String(comment.url)) });
-  const workflowRun = payload.workflow_run as Record<string, unknown> | undefined;
-  const workflowValues = values.workflow_run as Record<string, unknown> | undefined;
-  if (workflowRun && workflowValues) {
-    Object.assign(workflowRun, {
-      actor: payload.sender,
-      triggering_actor: payload.sender,
-      display_title: workflowValues.display_title,
-      path: workflowValues.path,
-    });
+export const addFieldsExamplesLack = (name: WebhookName, payload: Fields, values: Fields): void => {
+  fill(payload.repository, repositoryFields);
+  const pull = payload.pull_request as Fields | undefined;
+  if (pull) {
+    fill(pull, { active_lock_reason: null });
+    fill((pull.head as Fields | undefined)?.repo, repositoryFields);
+    fill((pull.base as Fields | undefined)?.repo, repositoryFields);
   }
+  const issue = payload.issue as Fields | undefined;
+  if (issue) fill(issue, { active_lock_reason: null, reactions: reactions(String(issue.url)) });
+  const comment = payload.comment as Fields | undefined;
+  if (comment && name === 'issue_comment.created')
+    fill(comment, { performed_via_github_app: null, reactions: reactions(String(comment.url)) });
+  if (comment && name === 'pull_request_review_comment.created') {
+    fill(
+      comment,
+      {
+        line: null,
+        original_line: null,
+        start_line: null,
+        original_start_line: null,
+        side: 'RIGHT',
+        start_side: null,
+        reactions: reactions(String(comment.url)),
+      },
+      values.comment,
+    );
+  }
+  const workflowRun = payload.workflow_run as Fields | undefined;
+  if (workflowRun)
+    fill(workflowRun, { actor: payload.sender, triggering_actor: payload.sender, display_title: '', path: '' }, values.workflow_run);
 };
 
 /** Known drift between GitHub's deliveries and `@octokit/webhooks-schemas`: webhook → JSON pointers (`*` = index). */

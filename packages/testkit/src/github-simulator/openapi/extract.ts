@@ -41,6 +41,7 @@ const extraSchemas = ['basic-error', 'validation-error', 'validation-error-simpl
 const vendoredWebhooks = [
   'pull_request.closed',
   'issue_comment.created',
+  'pull_request_review_comment.created',
   'check_run.completed',
   'check_suite.completed',
   'workflow_run.completed',
