@@ -307,6 +307,16 @@ describe('createGitHubApp: CI', () => {
     expect(AmpoError.isInstance(error) && error.code).toBe('unavailable');
     expect(AmpoError.isInstance(error) && error.retryable).toBe(true);
     expect(fixture.sim.counts.byOperation['GET /repos/{owner}/{repo}/pulls']).toBe(4);
+
+    // A secondary rate limit that does not lift: retried twice after retry-after, then reported.
+    fixture.sim.clearFaults();
+    fixture.sim.fault({ method: 'GET', path: '/repos/acme/widgets/pulls', status: 403, retryAfter: 1, times: 50 });
+    fixture.sim.resetCounts();
+    const limited = await fixture.app.source
+      .openPullRequest({ repo: 'acme/widgets', taskId: 't', base: 'main', head: 'ampo/down', title: 't', body: 'b' })
+      .catch((caught: unknown) => caught);
+    expect(AmpoError.isInstance(limited) && limited.code).toBe('rate-limited');
+    expect(fixture.sim.counts.byOperation['GET /repos/{owner}/{repo}/pulls']).toBe(3);
   });
 });
 

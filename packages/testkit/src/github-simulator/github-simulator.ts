@@ -1292,6 +1292,10 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     fault(fault: Fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
+    /** Drops every fault not yet used up. */
+    clearFaults() {
+      faults.splice(0);
+    },
     /** Every installation token issued so far stops working (as if expired or revoked). */
     expireTokens() {
       for (const entry of tokens.values()) entry.expiresAt = 0;
