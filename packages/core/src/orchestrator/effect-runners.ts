@@ -154,19 +154,7 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
       execution = undefined;
     }
   }
-  if (execution && !task.currentTurn?.started) {
-    await environment.emit(
-      handle,
-      {
-        type: 'agent-turn-started',
-        turn: effect.turn,
-        reason: effect.reason,
-        prompt: environment.redactor.redact(effect.prompt),
-        executionId: execution.id,
-      },
-      generation,
-    );
-  }
+  let recordStart = execution !== undefined && !task.currentTurn?.started;
   if (!execution) {
     try {
       execution = await workspace.exec(invocation.argv, {
@@ -176,22 +164,21 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
         executionId: plannedId,
         ...(invocation.stdin !== undefined ? { stdin: invocation.stdin } : {}),
       });
+      recordStart = true;
     } catch (error) {
       const message = environment.redactor.redact(error instanceof Error ? error.message : String(error));
       await environment.emit(handle, { type: 'agent-turn-ended', turn: effect.turn, outcome: 'start-failed', reason: message }, generation);
       return;
     }
-    await environment.emit(
-      handle,
-      {
-        type: 'agent-turn-started',
-        turn: effect.turn,
-        reason: effect.reason,
-        prompt: environment.redactor.redact(effect.prompt),
-        executionId: execution.id,
-      },
-      generation,
-    );
+  }
+  if (recordStart) {
+    const started = {
+      turn: effect.turn,
+      reason: effect.reason,
+      prompt: environment.redactor.redact(effect.prompt),
+      executionId: execution.id,
+    };
+    await environment.emit(handle, { type: 'agent-turn-started', ...started }, generation);
   }
 
   const running = execution;
