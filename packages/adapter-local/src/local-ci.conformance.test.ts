@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createDockerRuntime } from '@ampo/adapter-docker';
+import { describeCiProvider } from '@ampo/core/testing';
+import { createBareRepository, sampleProject } from '@ampo/testkit';
+import { afterAll, beforeAll } from 'vitest';
+import { prepareDocker } from './__fixtures__/prepare-docker.js';
+import { createGitHttpServer, type GitHttpServer } from './git-http-server.js';
+import { createLocalCi } from './local-ci-provider.js';
+import { createLocalSourceHost } from './local-source-host.js';
+
+let image = '';
+let git: GitHttpServer;
+beforeAll(async () => {
+  image = await prepareDocker();
+  git = await createGitHttpServer();
+}, 900_000);
+afterAll(() => git?.close());
+
+describeCiProvider({
+  name: 'local checks in Docker containers',
+  timeoutMs: 90_000,
+  create: async () => {
+    const repository = createBareRepository(sampleProject);
+    const runtime = createDockerRuntime({ image, network: 'host', labels: { 'ampo.test-run': randomUUID() } });
+    const source = createLocalSourceHost({ git, reviewsFile: join(repository.root, 'reviews.json') });
+    let started = 0;
+    const counted = {
+      ...runtime,
+      create: (spec: Parameters<typeof runtime.create>[0]) => {
+        started++;
+        return runtime.create(spec);
+      },
+    };
+    return {
+      provider: createLocalCi({ runtime: counted, source }),
+      activity: () => started,
+      settle: () => new Promise((resolve) => setTimeout(resolve, 1500)),
+      async commit(outcome) {
+        const taskId = `t-${randomUUID().slice(0, 8)}`;
+        if (outcome === 'pass')
+          return { target: { taskId, repo: repository.bare, sha: repository.base, branch: 'main', baseBranch: 'main' } };
+        if (outcome === 'fail') {
+          const sha = repository.commit({ 'src/sum.js': 'export const sum = (a, b) => a - b;\n' }, 'break sum', `b-${taskId}`);
+          return { target: { taskId, repo: repository.bare, sha, branch: `b-${taskId}`, baseBranch: 'main' }, failingCheck: 'test' };
+        }
+        return {
+          target: {
+            taskId,
+            repo: repository.bare,
+            sha: repository.base,
+            branch: 'main',
+            baseBranch: 'main',
+            checks: [{ name: 'slow', command: 'sleep 600' }],
+          },
+        };
+      },
+    };
+  },
+});
