@@ -122,7 +122,17 @@ const lastSeenLine = async (environment: EffectEnvironment, handle: TaskHandle, 
   return line;
 };
 
-const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, effect: EffectOf<'run-agent-turn'>, generation: number) => {
+/** The prompt that continues a turn whose process was killed from outside (e.g. the container restarted). */
+export const interruptedTurnPrompt = (prompt: string) =>
+  `Your previous run on this task was interrupted before it finished (the process was killed from outside). Check the state of the working copy and carry on with the same instructions:\n\n${prompt}`;
+
+const runAgentTurn = async (
+  environment: EffectEnvironment,
+  handle: TaskHandle,
+  effect: EffectOf<'run-agent-turn'>,
+  generation: number,
+  continuation = 0,
+): Promise<void> => {
   const task = handle.state;
   const driver = environment.agents[task.request.agent];
   if (!driver) {
@@ -141,14 +151,16 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
   const source = `turn-${effect.turn}`;
 
   // Named by the orchestrator, so a restart finds the process even if it crashed before recording it.
-  const plannedId = `turn-${effect.turn}-${task.currentTurn?.startRetries ?? 0}`;
+  const plannedId = `turn-${effect.turn}-${task.currentTurn?.startRetries ?? 0}${continuation ? `-c${continuation}` : ''}`;
   let execution: Execution | undefined;
   let skipLines = 0;
+  let attached = false;
   if (effect.resume) {
     // After a restart: read the running (or finished) turn again rather than starting a second one.
     try {
       execution = await workspace.attach(effect.resume.executionId ?? plannedId, 0);
       skipLines = await lastSeenLine(environment, handle, effect.turn);
+      attached = true;
       environment.log(handle, 'system', `re-attached to agent turn ${effect.turn}\n`, source);
     } catch {
       execution = undefined;
@@ -244,6 +256,15 @@ const runAgentTurn = async (environment: EffectEnvironment, handle: TaskHandle, 
     ...(exit.signal ? { signal: exit.signal } : {}),
     stderrTail: environment.redactor.redact(stderrTail),
   });
+  // A turn we re-attached to after a restart, killed without a result, was interrupted rather than
+  // failed (the container or the machine restarted): continue the same thread once.
+  const resumedTurnKilled = attached && exit.signal !== undefined && end.outcome !== 'completed';
+  if (resumedTurnKilled && sessionId && continuation === 0) {
+    environment.log(handle, 'system', `agent turn ${effect.turn} was interrupted (${exit.signal}); continuing the same thread\n`, source);
+    const prompt = interruptedTurnPrompt(effect.prompt);
+    await runAgentTurn(environment, handle, { ...effect, prompt, sessionId, resume: undefined }, generation, continuation + 1);
+    return;
+  }
   await environment.emit(
     handle,
     {

@@ -130,3 +130,36 @@ function createOrchestratorLike(world: ReturnType<typeof createFakeWorld>, store
     { instanceId: 'second' },
   );
 }
+
+describe('restart: a turn killed while nobody watched (the container restarted)', () => {
+  it('continues the same agent thread with a follow-up instead of failing the task', async () => {
+    let calls = 0;
+    const world = createFakeWorld({
+      agent: ({ prompt }) => {
+        calls++;
+        return prompt.includes('interrupted')
+          ? { edits: { 'src/sum.ts': 'export const sum = (a: number, b: number) => a + b;\n' } }
+          : { messages: ['starting'], outcome: 'hang' };
+      },
+      ci: () => ({ conclusion: 'success' }),
+    });
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    await world.waitFor(id, ['agent-running']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await world.orchestrator.stop();
+    // While no orchestrator runs, the turn's process dies (as when its container restarts).
+    const stopped = await world.store.getTask(id);
+    const workspace = await world.runtime.get(stopped?.workspaceId ?? '');
+    await (await workspace?.attach(stopped?.currentTurn?.executionId ?? ''))?.cancel();
+
+    const second = world.restart({ instanceId: 'second' });
+    await second.start();
+    const task = await world.waitFor(id, ['succeeded', 'failed', 'cancelled'], second);
+    expect(task.status).toBe('succeeded');
+    expect(calls).toBe(2);
+    expect(world.agent.turns.map((turn) => turn.sessionId)).toEqual(['T-fake-1', 'T-fake-1']);
+    expect(world.agent.turns[1]?.prompt).toMatch(/^Your previous run on this task was interrupted[\s\S]*Fix sum$/);
+    const logs = await world.store.readLogs(id);
+    expect(logs.some((chunk) => chunk.text.includes('was interrupted (SIGKILL); continuing the same thread'))).toBe(true);
+  });
+});
