@@ -46,6 +46,13 @@ export interface SimulatedCheck {
   summary?: string;
 }
 
+/** How a held check ends, given to `completeCi`. */
+export interface CheckOutcome {
+  conclusion: SimulatedConclusion;
+  /** The job log, lines without timestamps. */
+  log?: string;
+}
+
 export interface SimulatedPush {
   repo: string;
   branch: string;
@@ -394,12 +401,25 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     else completeCi(push.repo, push.sha);
   };
 
-  /** Completes every held check of `sha` and sends the completion webhooks. */
-  const completeCi = (repoName: string, sha: string) => {
+  /**
+   * Completes every held check of `sha` and sends the completion webhooks. `outcomes` (by check
+   * name) replaces how a held check ends, for tests that learn it only later (e.g. from checks
+   * they really ran).
+   */
+  const completeCi = (repoName: string, sha: string, outcomes: Record<string, CheckOutcome> = {}) => {
     const repo = repos.get(repoName);
     if (!repo) throw new Error(`no repo ${repoName}`);
     heldShas.delete(`${repoName}@${sha}`);
-    for (const run of checkRuns) if (run.repo === repoName && run.sha === sha && run.status !== 'completed') completeRun(run);
+    for (const run of checkRuns) {
+      if (run.repo !== repoName || run.sha !== sha || run.status === 'completed') continue;
+      const outcome = outcomes[run.name];
+      if (outcome) {
+        run.final = outcome.conclusion;
+        run.steps = run.steps.map((step, index) => (index === run.steps.length - 1 ? { ...step, conclusion: outcome.conclusion } : step));
+        if (outcome.log !== undefined) run.log = timestampLog(outcome.log, clock.now());
+      }
+      completeRun(run);
+    }
     for (const status of statuses) if (status.repo === repoName && status.sha === sha) status.state = status.final;
     publishCompletion(repo, sha);
   };

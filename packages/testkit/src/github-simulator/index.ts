@@ -1,5 +1,6 @@
 export { verifyAppJwt } from './app-jwt.js';
 export {
+  type CheckOutcome,
   type CiScript,
   createGitHubSimulator,
   type Fault,
