@@ -2,16 +2,19 @@
 // against the same steps done by hand (docker run + git clone + the scripted agent), alternating
 // in one run; (2) 20 tasks started at once with a concurrency limit of 20: the orchestrator's peak
 // RSS and event-loop delay p99. Prints its figures; asserts nothing.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { filter, firstValueFrom } from 'rxjs';
 import { createLocalStack } from '../examples/local-demo/src/local-stack.js';
+import { ampDriver } from '../packages/core/src/index.js';
 import { buildTestImage, createBareRepository, sampleProject, sampleScenario } from '../packages/testkit/src/index.js';
 
+const run = promisify(execFile);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const burst = Number(process.env.BURST ?? 20);
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -21,6 +24,8 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
+const progress = (message: string) => console.error(`[bench] ${message}`);
+progress('engine and image');
 execFileSync('bash', [join(repositoryRoot, 'scripts/ensure-docker.sh')], { stdio: 'inherit' });
 const image = await buildTestImage();
 const directory = mkdtempSync(join(tmpdir(), 'ampo-bench-'));
@@ -47,41 +52,35 @@ const ampoStart = async (): Promise<number> => {
 
 const rawStart = async (): Promise<number> => {
   const started = performance.now();
-  const container = execFileSync('docker', ['run', '-d', '--network', 'host', '--init', image, 'sleep', 'infinity'], {
-    encoding: 'utf8',
-  }).trim();
+  // Asynchronous on purpose: the git server answering the clone runs in this very process.
+  const container = (await run('docker', ['run', '-d', '--network', 'host', '--init', image, 'sleep', 'infinity'])).stdout.trim();
   const url = stack.git.serve(repository.bare);
   const auth = Object.entries(stack.git.authEnv()).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
-  execFileSync('docker', ['exec', ...auth, container, 'git', 'clone', '--quiet', '--branch', 'main', '--', url, '/workspace/repo']);
+  await run('docker', ['exec', ...auth, container, 'git', 'clone', '--quiet', '--branch', 'main', '--', url, '/workspace/repo']);
+  const { argv } = ampDriver({ binary: 'ampo-scripted-agent' }).buildTurn({ prompt: 'Let sum take an offset', cwd: '/workspace/repo' });
   await new Promise<void>((resolve, reject) => {
-    const agent = spawn('docker', [
-      'exec',
-      '-w',
-      '/workspace/repo',
-      container,
-      'ampo-scripted-agent',
-      '--dangerously-allow-all',
-      '--stream-json',
-      '--execute=Let sum take an offset',
-    ]);
+    const agent = spawn('docker', ['exec', '-w', '/workspace/repo', container, ...argv]);
     agent.stdout.once('data', () => resolve());
     agent.on('error', reject);
   });
   const elapsed = performance.now() - started;
-  execFileSync('docker', ['rm', '-f', container]);
+  await run('docker', ['rm', '-f', container]);
   return elapsed;
 };
 
 const ampo: number[] = [];
 const raw: number[] = [];
 for (let round = 0; round < rounds; round++) {
+  progress(`round ${round + 1}: ampo`);
   ampo.push(await ampoStart());
+  progress(`round ${round + 1}: by hand`);
   raw.push(await rawStart());
 }
 console.log(`task.start.ampo.median.ms=${median(ampo).toFixed(0)}`);
 console.log(`task.start.raw.median.ms=${median(raw).toFixed(0)}`);
 console.log(`task.start.ratio=${(median(ampo) / median(raw)).toFixed(3)}`);
 
+progress(`burst of ${burst} tasks`);
 // (2) A burst of tasks, each going red then green through the local checks.
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();

@@ -98,7 +98,8 @@ describe('end to end against the GitHub simulator: Docker, SQLite, the scripted 
       expect(feedback?.type === 'agent-turn-started' && feedback.prompt).toMatch(/sum adds two numbers|Unexpected var/);
 
       // The body is refreshed by an effect after the status is published (and writes are throttled).
-      for (let waited = 0; !sim.pullRequests('acme/app')[0]?.body.includes('| 2 |') && waited < 100; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let waited = 0; !sim.pullRequests('acme/app')[0]?.body?.includes('| 2 |') && waited < 100; waited++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       const [pull, ...others] = sim.pullRequests('acme/app');
       expect(others).toEqual([]);
       expect(pull?.head).toBe(task.branch);
