@@ -244,7 +244,9 @@ const runAgentTurn = async (
       },
     };
     handle.inFlight.add(inFlight);
-    void running.exit.finally(() => handle.inFlight.delete(inFlight));
+    const forget = () => handle.inFlight.delete(inFlight);
+    // exit may reject (the engine lost the process); that is handled where exit is awaited.
+    running.exit.then(forget, forget);
   });
   await finished;
   if (detached || generation !== handle.generation) return;
