@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OrchestratorEvent } from '@ampo/core';
 import { createSqliteStore } from '@ampo/store-sqlite';
-import { buildTestImage, createBareRepository, sampleProject, sampleScenario } from '@ampo/testkit';
+import { containersLabelled, createBareRepository, prepareDocker, sampleProject, sampleScenario } from '@ampo/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const processScript = fileURLToPath(new URL('./__fixtures__/orchestrator-process.ts', import.meta.url));
 const testRun = randomUUID();
-const containers = (label: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8' }).trim();
+const containers = (label: string) => containersLabelled(label).join(' ');
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -66,8 +66,7 @@ const startProcess = (config: object): Running => {
 describe('SIGKILL of the orchestrator process: a new process resumes from SQLite and re-attaches', () => {
   let image: string;
   beforeAll(async () => {
-    execFileSync('bash', [`${repositoryRoot}scripts/ensure-docker.sh`], { stdio: ['ignore', 'inherit', 'inherit'] });
-    image = await buildTestImage();
+    image = await prepareDocker();
   }, 900_000);
   afterAll(() => {
     expect(containers(`ampo.test-run=${testRun}`)).toBe('');

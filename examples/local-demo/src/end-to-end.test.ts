@@ -1,18 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OrchestratorEvent, Task, TaskStatus } from '@ampo/core';
-import { buildTestImage, createBareRepository, sampleProject, sampleScenario } from '@ampo/testkit';
+import { containersLabelled, createBareRepository, prepareDocker, sampleProject, sampleScenario } from '@ampo/testkit';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStack } from './local-stack.js';
 
-const repositoryRoot = new URL('../../../', import.meta.url).pathname;
 const testRun = randomUUID();
-const containers = (label = `ampo.test-run=${testRun}`) =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8' }).trim();
+const containers = (label = `ampo.test-run=${testRun}`) => containersLabelled(label).join(' ');
 
 type Stack = Awaited<ReturnType<typeof createLocalStack>>;
 
@@ -55,8 +52,7 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
   };
 
   beforeAll(async () => {
-    execFileSync('bash', [`${repositoryRoot}scripts/ensure-docker.sh`], { stdio: ['ignore', 'inherit', 'inherit'] });
-    image = await buildTestImage();
+    image = await prepareDocker();
   }, 900_000);
   afterAll(async () => {
     for (const stack of stacks) await stack.close();

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { AmpoError, type Execution, type OutputChunk, type Workspace } from '@ampo/core';
+import { containersLabelled, prepareDocker } from '@ampo/testkit';
 import Docker from 'dockerode';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { containersLabelled, prepareDocker } from './__fixtures__/prepare-docker.js';
 import { createDockerRuntime, type DockerRuntime } from './create-docker-runtime.js';
 import type { DockerRuntimeSettings } from './docker-runtime-settings.js';
 

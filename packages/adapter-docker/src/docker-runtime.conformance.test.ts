@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeContainerRuntime } from '@ampo/core/testing';
+import { containersLabelled, prepareDocker } from '@ampo/testkit';
 import { beforeAll, expect } from 'vitest';
-import { containersLabelled, prepareDocker } from './__fixtures__/prepare-docker.js';
 import { createDockerRuntime } from './create-docker-runtime.js';
 
 const testRun = randomUUID();

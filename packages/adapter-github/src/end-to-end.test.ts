@@ -1,21 +1,18 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createDockerRuntime } from '@ampo/adapter-docker';
 import { createLocalCi } from '@ampo/adapter-local';
 import { ampDriver, type CiResult, createOrchestrator, type Task } from '@ampo/core';
 import { createSqliteStore } from '@ampo/store-sqlite';
-import { buildTestImage, type CheckOutcome, sampleProject, sampleScenario } from '@ampo/testkit';
+import { type CheckOutcome, containersLabelled, prepareDocker, sampleProject, sampleScenario } from '@ampo/testkit';
 import { filter, firstValueFrom, lastValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppFixture, startAppFixture } from './__fixtures__/github-app-fixture.js';
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const testRun = randomUUID();
-const containers = (label: string) => execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`], { encoding: 'utf8' }).trim();
+const containers = (label: string) => containersLabelled(label).join(' ');
 
 /** A job log as GitHub Actions would print it for a check that ran the given command. */
 const jobLog = (name: string, result: CiResult) => {
@@ -33,8 +30,7 @@ describe('end to end against the GitHub simulator: Docker, SQLite, the scripted 
   let image: string;
   let fixture: AppFixture;
   beforeAll(async () => {
-    execFileSync('bash', [`${repositoryRoot}scripts/ensure-docker.sh`], { stdio: ['ignore', 'inherit', 'inherit'] });
-    image = await buildTestImage();
+    image = await prepareDocker();
     fixture = await startAppFixture({ webhooks: true });
   }, 900_000);
   afterAll(async () => {

@@ -1,18 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createDockerRuntime } from '@ampo/adapter-docker';
 import type { CiUpdate } from '@ampo/core';
-import { brokenChange, createBareRepository, sampleProject } from '@ampo/testkit';
+import { brokenChange, containersLabelled, createBareRepository, prepareDocker, sampleProject } from '@ampo/testkit';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareDocker } from './__fixtures__/prepare-docker.js';
 import { createGitHttpServer, type GitHttpServer } from './git-http-server.js';
 import { createLocalCi } from './local-ci-provider.js';
 import { createLocalSourceHost } from './local-source-host.js';
 
 const testRun = randomUUID();
-const containers = () => execFileSync('docker', ['ps', '-aq', '--filter', `label=ampo.test-run=${testRun}`], { encoding: 'utf8' }).trim();
+const containers = () => containersLabelled(`ampo.test-run=${testRun}`).join(' ');
 
 describe('createLocalCi on a real Docker engine', () => {
   let image: string;
