@@ -8,8 +8,19 @@ if (!filename || !taskId || !writer || !countText) throw new Error('usage: concu
 
 const retryable = (error: unknown) => AmpoError.isInstance(error) && (error.code === 'conflict' || error.code === 'unavailable');
 
-// A short busy timeout, so that a locked file is seen and retried too.
-const store = await createSqliteStore({ filename, busyTimeoutMs: 2 });
+// A short busy timeout, so that a locked file is seen and retried too. Opening runs the migrations,
+// which the other writer may hold: that is retried as well, as the error says to.
+const open = async () => {
+  for (;;) {
+    try {
+      return await createSqliteStore({ filename, busyTimeoutMs: 2 });
+    } catch (error) {
+      if (!(AmpoError.isInstance(error) && error.retryable)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+};
+const store = await open();
 // Start together: say ready, then wait for the parent's go.
 process.stdout.write('ready\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
