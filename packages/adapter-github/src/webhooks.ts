@@ -96,19 +96,29 @@ export const createGitHubWebhooks = (settings: {
         taskId,
       });
     });
+    /** The comment's author when ampo should act on it (not a bot, mentions ampo, may write), else undefined. */
+    const acceptedAuthor = async (
+      event: string,
+      repo: string,
+      number: number,
+      comment: { body: string; user?: { login?: string; type?: string } | null },
+    ): Promise<string | undefined> => {
+      const author = comment.user?.login ?? '';
+      if (comment.user?.type === 'Bot') return void ignore(event, 'written by a bot', { repo, number, author });
+      if (settings.mention && !comment.body.includes(settings.mention)) {
+        return void ignore(event, `does not mention ${settings.mention}`, { repo, number, author });
+      }
+      if (!(await canWrite(repo, author))) return void ignore(event, 'author lacks write permission', { repo, number, author });
+      return author;
+    };
     webhooks.on('issue_comment.created', async ({ payload }) => {
       const repo = payload.repository.full_name;
       const number = payload.issue.number;
       if (!payload.issue.pull_request) return ignore('issue_comment.created', 'not on a pull request', { repo, number });
       const taskId = readTaskMarker(payload.issue.body);
       if (!taskId) return ignore('issue_comment.created', 'not an ampo pull request', { repo, number });
-      const author = payload.comment.user?.login ?? '';
-      if (payload.comment.user?.type === 'Bot') return ignore('issue_comment.created', 'written by a bot', { repo, number, author });
-      if (settings.mention && !payload.comment.body.includes(settings.mention)) {
-        return ignore('issue_comment.created', `does not mention ${settings.mention}`, { repo, number, author });
-      }
-      if (!(await canWrite(repo, author)))
-        return ignore('issue_comment.created', 'author lacks write permission', { repo, number, author });
+      const author = await acceptedAuthor('issue_comment.created', repo, number, payload.comment);
+      if (author === undefined) return;
       events.next({
         type: 'pull-request-comment',
         repo,
@@ -124,14 +134,8 @@ export const createGitHubWebhooks = (settings: {
       const number = payload.pull_request.number;
       const taskId = readTaskMarker(payload.pull_request.body);
       if (!taskId) return ignore('pull_request_review_comment.created', 'not an ampo pull request', { repo, number });
-      const author = payload.comment.user?.login ?? '';
-      if (payload.comment.user?.type === 'Bot')
-        return ignore('pull_request_review_comment.created', 'written by a bot', { repo, number, author });
-      if (settings.mention && !payload.comment.body.includes(settings.mention)) {
-        return ignore('pull_request_review_comment.created', `does not mention ${settings.mention}`, { repo, number, author });
-      }
-      if (!(await canWrite(repo, author)))
-        return ignore('pull_request_review_comment.created', 'author lacks write permission', { repo, number, author });
+      const author = await acceptedAuthor('pull_request_review_comment.created', repo, number, payload.comment);
+      if (author === undefined) return;
       events.next({
         type: 'pull-request-comment',
         repo,
