@@ -40,7 +40,8 @@ export interface GitHubClientSettings {
 const levelRank: Record<string, number> = { read: 1, write: 2, admin: 3 };
 
 export const parseRepo = (repo: string): { owner: string; repo: string } => {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repo.trim());
+  // GitHub's rules: an owner is alphanumerics and inner hyphens; a name never is `.` or `..`.
+  const match = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/(?!\.\.?(?:\.git)?$)([A-Za-z0-9_.-]{1,100})$/.exec(repo.trim());
   if (!match) throw new AmpoError('invalid-input', `"${repo}" is not a GitHub repository (owner/name).`);
   return { owner: match[1] as string, repo: (match[2] as string).replace(/\.git$/, '') };
 };

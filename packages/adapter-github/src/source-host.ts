@@ -52,6 +52,10 @@ export const createGitHubSourceHost = (client: GitHubClient): SourceHost => {
   };
 
   return {
+    async resolveRepo(fullName) {
+      const { owner, repo } = parseRepo(fullName);
+      return `${owner}/${repo}`;
+    },
     cloneRemote: (repo) => remote(repo, contentsRead),
     pushRemote: (repo) => remote(repo, contentsWrite),
 

@@ -1,6 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
 import { AmpoError, type SourceHost } from '@ampo/core';
 import type { GitHttpServer } from './git-http-server.js';
+import { gitDirectoryOf, isGitUrl, resolveRepositoryAnywhere, resolveRepositoryUnderRoots } from './repository-path.js';
 import { createReviewRequestFile, type ReviewRequest } from './review-requests.js';
 
 export interface LocalSourceHostSettings {
@@ -8,14 +8,19 @@ export interface LocalSourceHostSettings {
   git: GitHttpServer;
   /** Where review requests are kept. @default '.ampo/reviews.json' */
   reviewsFile?: string;
+  /**
+   * Directories whose repositories may be used. When set, a task's repo must be a path (relative
+   * ones are taken from the first root) whose real location is inside one of them; URLs, paths
+   * outside, and links that lead outside are refused before git sees them.
+   * @default undefined (any URL, or any absolute path)
+   */
+  allowedRoots?: readonly string[];
 }
 
 export interface LocalSourceHost extends SourceHost {
   /** Review requests (the local pull requests), oldest first. */
   reviewRequests(): Promise<ReviewRequest[]>;
 }
-
-const isUrl = (repo: string) => /^(https?|git|ssh|file):\/\//.test(repo) || /^[\w.-]+@[\w.-]+:/.test(repo);
 
 /**
  * A {@link SourceHost} for git remotes that need no hosting service: a bare repository on disk
@@ -24,11 +29,13 @@ const isUrl = (repo: string) => /^(https?|git|ssh|file):\/\//.test(repo) || /^[\
  */
 export const createLocalSourceHost = (settings: LocalSourceHostSettings): LocalSourceHost => {
   const reviews = createReviewRequestFile(settings.reviewsFile ?? '.ampo/reviews.json');
+  const roots = settings.allowedRoots;
+  const resolveRepo = (repo: string) =>
+    roots && roots.length > 0 ? resolveRepositoryUnderRoots(repo, roots) : resolveRepositoryAnywhere(repo);
   const remoteFor = async (repo: string) => {
-    if (isUrl(repo)) return { url: repo };
-    if (!isAbsolute(repo))
-      throw new AmpoError('invalid-input', `"${repo}" is neither a URL nor an absolute path to a bare git repository.`);
-    return { url: settings.git.serve(resolve(repo)), env: settings.git.authEnv() };
+    const resolved = resolveRepo(repo);
+    if (isGitUrl(resolved)) return { url: resolved };
+    return { url: settings.git.serve(gitDirectoryOf(resolved)), env: settings.git.authEnv() };
   };
   const now = () => new Date().toISOString();
   const find = (list: ReviewRequest[], repo: string, number: number) => {
@@ -37,6 +44,7 @@ export const createLocalSourceHost = (settings: LocalSourceHostSettings): LocalS
     return found;
   };
   return {
+    resolveRepo: async (repo) => resolveRepo(repo),
     cloneRemote: remoteFor,
     pushRemote: (repo) => remoteFor(repo),
     openPullRequest: (request) =>

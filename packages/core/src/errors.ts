@@ -8,6 +8,8 @@ export const ampoErrorCodes = [
   'invalid-input',
   'not-found',
   'conflict',
+  'too-large',
+  'unsupported-media-type',
   'unauthorized',
   'forbidden',
   'rate-limited',

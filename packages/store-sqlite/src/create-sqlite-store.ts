@@ -107,6 +107,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
   // are built by kysely once and run as prepared statements.
   const statements = {
     taskSeqs: prepare(db.selectFrom('tasks').select(['last_seq', 'log_seq']).where('id', '=', param<string>('id'))),
+    taskWithKey: prepare(db.selectFrom('tasks').select('id').where('idempotency_key', '=', param<string>('key'))),
     insertEvent: prepare(
       db.insertInto('task_events').values({
         task_id: param('task_id'),
@@ -127,6 +128,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
           updated_at: param('updated_at'),
           last_seq: param('last_seq'),
           snapshot: param('snapshot'),
+          idempotency_key: param('idempotency_key'),
         })
         .onConflict((conflict) =>
           conflict.column('id').doUpdateSet((eb) => ({
@@ -325,6 +327,12 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
             );
           }
         });
+        const key = snapshot.idempotencyKey;
+        if (!current && key !== undefined && statements.taskWithKey.get({ key })) {
+          throw new AmpoError('conflict', `Another task was already created with idempotency key ${key}.`, {
+            details: { idempotencyKey: key },
+          });
+        }
         // The task row first: the events reference it.
         statements.upsertTask.run({
           id: taskId,
@@ -334,6 +342,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
           updated_at: snapshot.updatedAt,
           last_seq: events.at(-1)?.seq ?? lastSeq,
           snapshot: snapshotJson,
+          idempotency_key: snapshot.idempotencyKey ?? null,
         });
         events.forEach((event, index) => {
           statements.insertEvent.run({ task_id: taskId, seq: event.seq, type: event.type, at: event.at, body: body[index] });
@@ -341,6 +350,12 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
         project(taskId, events, snapshot, current?.log_seq ?? 0);
       });
     },
+
+    findByIdempotencyKey: (key) =>
+      read('finding a task by idempotency key', async () => {
+        const row = await db.selectFrom('tasks').select('snapshot').where('idempotency_key', '=', key).executeTakeFirst();
+        return row ? (JSON.parse(row.snapshot) as Task) : undefined;
+      }),
 
     getTask: (taskId) =>
       read(`reading task ${taskId}`, async () => {
@@ -362,6 +377,18 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
           .limit(limit + 1);
         if (statuses) select = select.where('status', 'in', statuses);
         if (query.repo !== undefined) select = select.where('repo', '=', query.repo);
+        if (query.updatedSince !== undefined) select = select.where('updated_at', '>=', query.updatedSince);
+        for (const [key, value] of Object.entries(query.labels ?? {})) {
+          // json_each matches any key exactly, whatever characters it has.
+          select = select.where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom(sql<{ key: string; value: unknown }>`json_each(tasks.snapshot, '$.request.labels')`.as('label'))
+                .select(sql.lit(1).as('one'))
+                .where(sql.ref('label.key'), '=', key)
+                .where(sql.ref('label.value'), '=', value),
+            ),
+          );
+        }
         if (cursor) select = select.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(cursor.createdAt, cursor.id)));
         const rows = await select.execute();
         const page = rows.slice(0, limit);

@@ -21,6 +21,8 @@ export interface TasksTable {
   log_seq: Generated<number>;
   /** The `Task` as JSON. */
   snapshot: string;
+  /** The caller's key that made creating the task idempotent; unique where set. */
+  idempotency_key: string | null;
 }
 
 export interface TaskEventsTable {

@@ -63,6 +63,8 @@ export const CiAttempt = z.object({
   conclusion: CiConclusion,
   failures: z.array(CiFailure),
   signature: z.string().optional(),
+  /** The feedback prompt this attempt's failures produced for the agent (absent when none was sent). */
+  digest: z.string().optional(),
   startedAt: z.number(),
   endedAt: z.number().optional(),
 });

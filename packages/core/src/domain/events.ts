@@ -21,7 +21,12 @@ export type TurnReason = z.infer<typeof TurnReason>;
  * task's state is a fold of its events through `transition`.
  */
 export const OrchestratorEvent = z.discriminatedUnion('type', [
-  event('task-created', { request: CreateTask, branch: z.string() }),
+  event('task-created', {
+    request: CreateTask,
+    branch: z.string(),
+    /** The caller's key that makes creating this task idempotent (an HTTP `Idempotency-Key`). */
+    idempotencyKey: z.string().optional(),
+  }),
   /** A concurrency slot was granted; work begins. */
   event('task-started', {}),
   event('task-status-changed', { from: TaskStatus, to: TaskStatus, reason: z.string().optional() }),

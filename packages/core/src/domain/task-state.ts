@@ -30,6 +30,8 @@ export const Task = z.object({
   id: z.string(),
   status: TaskStatus,
   request: CreateTask,
+  /** The caller's key that made creating this task idempotent. */
+  idempotencyKey: z.string().optional(),
   /** The branch ampo pushes: `ampo/<id>-<slug>`. */
   branch: z.string(),
   createdAt: z.number(),

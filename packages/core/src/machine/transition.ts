@@ -180,7 +180,8 @@ const onCiRunEnd = (task: Task, event: EventOf<'ci-run-end'>, options: MachineOp
     messages: next.pendingMessages,
     maxBytes: options.feedbackMaxBytes,
   });
-  return startTurn({ ...next, pendingMessages: [] }, at, 'ci-feedback', prompt, 'feedback');
+  const withDigest: Task = { ...next, attempts: [...task.attempts, { ...attempt, digest: prompt }] };
+  return startTurn({ ...withDigest, pendingMessages: [] }, at, 'ci-feedback', prompt, 'feedback');
 };
 
 const onAgentTurnEnded = (task: Task, event: EventOf<'agent-turn-ended'>, options: MachineOptions): TransitionResult => {
@@ -254,6 +255,7 @@ export const initialTask = (event: EventOf<'task-created'>): Task => ({
   id: event.taskId,
   status: 'queued',
   request: event.request,
+  ...(event.idempotencyKey ? { idempotencyKey: event.idempotencyKey } : {}),
   branch: event.branch,
   createdAt: event.at,
   updatedAt: event.at,

@@ -57,8 +57,13 @@ export interface Orchestrator {
   readonly logs$: Observable<LogChunk>;
   /** A task's stored events after `afterSeq`, then its live ones, without gaps or repeats. */
   taskEvents$(taskId: string, options?: { afterSeq?: number }): Observable<OrchestratorEvent>;
-  /** Validates and queues a task. Rejects invalid input with an `invalid-input` AmpoError. */
-  createTask(input: CreateTaskInput): Promise<Task>;
+  /**
+   * Validates and queues a task. Rejects invalid input with an `invalid-input` AmpoError, and a
+   * repository the source host does not serve with the host's reason. With an `idempotencyKey`,
+   * a retry with the same key and the same request returns the task the first call created
+   * (also across processes sharing a store); the same key with a different request is a `conflict`.
+   */
+  createTask(input: CreateTaskInput, options?: CreateTaskOptions): Promise<Task>;
   getTask(taskId: string): Promise<Task | undefined>;
   listTasks(query?: ListTasksQuery): Promise<TaskPage>;
   readEvents(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<OrchestratorEvent[]>;
@@ -73,7 +78,21 @@ export interface Orchestrator {
   stop(): Promise<void>;
 }
 
+export interface CreateTaskOptions {
+  /** 1 to 200 printable ASCII characters, unique per task. */
+  idempotencyKey?: string;
+}
+
 const randomId = () => globalThis.crypto.randomUUID();
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/** Key-order-independent JSON, to tell whether two requests are the same. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : item,
+  );
 
 /**
  * The interpreter: runs the effects of the pure `transition` through the ports, persisting every
@@ -90,6 +109,8 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
   const handles = new Map<string, TaskHandle>();
   const queue: string[] = [];
   const running = new Set<string>();
+  /** createTask calls under way per idempotency key, so that concurrent retries create one task. */
+  const creating = new Map<string, Promise<Task>>();
   let stopped = false;
 
   const newHandle = (state: Task): TaskHandle => {
@@ -229,6 +250,47 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     if (stopped) throw new AmpoError('unavailable', 'The orchestrator is stopped.');
   };
 
+  const insertTask = async (request: CreateTask, idempotencyKey?: string): Promise<Task> => {
+    const id = randomId();
+    const at = clock.now();
+    const created: OrchestratorEvent = {
+      type: 'task-created',
+      taskId: id,
+      seq: 1,
+      at,
+      request,
+      branch: branchFor(id, request),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    };
+    const [state, effects] = transition(undefined, created, machine);
+    await ports.store.append(id, [created], state);
+    const handle = newHandle(state);
+    events.next(created);
+    runEffects(handle, effects);
+    return state;
+  };
+
+  const sameRequestOrConflict = (task: Task, request: CreateTask, key: string): Task => {
+    if (canonical(task.request) === canonical(request)) return task;
+    throw new AmpoError('conflict', `The idempotency key ${key} was already used for a different request (task ${task.id}).`, {
+      details: { taskId: task.id },
+    });
+  };
+
+  /** Returns the task created with `key`, creating it when there is none (another process may race us). */
+  const createOnce = async (request: CreateTask, key: string): Promise<Task> => {
+    const existing = await ports.store.findByIdempotencyKey(key);
+    if (existing) return sameRequestOrConflict(existing, request, key);
+    try {
+      return await insertTask(request, key);
+    } catch (error) {
+      if (!AmpoError.isInstance(error) || error.details?.idempotencyKey !== key) throw error;
+      const winner = await ports.store.findByIdempotencyKey(key);
+      if (!winner) throw error;
+      return sameRequestOrConflict(winner, request, key);
+    }
+  };
+
   return {
     events$: events.asObservable(),
     logs$: logs.asObservable(),
@@ -238,23 +300,29 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
         (afterSeq) => ports.store.readEvents(taskId, { afterSeq }),
         streamOptions.afterSeq ?? 0,
       ),
-    async createTask(input) {
+    async createTask(input, createOptions = {}) {
       assertRunning();
       const parsed = CreateTask.safeParse(input);
       if (!parsed.success) {
         const reasons = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`);
         throw new AmpoError('invalid-input', `Invalid task: ${reasons.join('; ')}`, { details: { issues: reasons } });
       }
-      const id = randomId();
-      const request = parsed.data;
-      const at = clock.now();
-      const created: OrchestratorEvent = { type: 'task-created', taskId: id, seq: 1, at, request, branch: branchFor(id, request) };
-      const [state, effects] = transition(undefined, created, machine);
-      await ports.store.append(id, [created], state);
-      const handle = newHandle(state);
-      events.next(created);
-      runEffects(handle, effects);
-      return state;
+      const key = createOptions.idempotencyKey;
+      if (key !== undefined && !idempotencyKeyPattern.test(key)) {
+        throw new AmpoError('invalid-input', 'An idempotency key must be 1 to 200 printable ASCII characters without spaces.');
+      }
+      const repo = ports.source.resolveRepo ? await ports.source.resolveRepo(parsed.data.repo) : parsed.data.repo;
+      const request = { ...parsed.data, repo };
+      if (key === undefined) return insertTask(request);
+      const earlier = creating.get(key);
+      if (earlier) return sameRequestOrConflict(await earlier, request, key);
+      const attempt = createOnce(request, key);
+      creating.set(key, attempt);
+      try {
+        return await attempt;
+      } finally {
+        creating.delete(key);
+      }
     },
     getTask: (taskId) => ports.store.getTask(taskId),
     listTasks: (query) => ports.store.listTasks(query),

@@ -29,6 +29,13 @@ export interface UpdatePullRequest {
 
 /** Where the code lives (GitHub, a bare repo on disk, …). */
 export interface SourceHost {
+  /**
+   * Checks that `repo` names a repository this host serves and returns the name tasks record
+   * (for example an absolute path for a relative one). Rejects with an `invalid-input` AmpoError
+   * that says why otherwise. `createTask` calls it before anything is stored, so a repository the
+   * host must not touch never reaches git. Optional: without it every `repo` is taken as given.
+   */
+  resolveRepo?(repo: string): Promise<string>;
   /** Where to clone `repo` from, with fresh short-lived credentials. */
   cloneRemote(repo: string): Promise<GitRemote>;
   /** Where to push `branch` of `repo`, with fresh short-lived credentials. */

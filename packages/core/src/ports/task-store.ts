@@ -19,6 +19,10 @@ export type NewLogChunk = Omit<LogChunk, 'seq'>;
 export interface ListTasksQuery {
   status?: TaskStatus | readonly TaskStatus[];
   repo?: string;
+  /** Only tasks whose request has every one of these labels, with exactly these values. */
+  labels?: Readonly<Record<string, string>>;
+  /** Only tasks whose last event is at or after this time (epoch milliseconds). */
+  updatedSince?: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
   /** @default 50 */
@@ -40,17 +44,24 @@ export interface TaskStore {
    * Appends `events` to the task's log and replaces its snapshot with `snapshot`, atomically.
    * The first event's seq MUST be the current last seq + 1 and the seqs contiguous; otherwise
    * nothing is written and a `conflict` AmpoError is thrown (another writer got there first).
-   * The first append of a task creates it.
+   * The first append of a task creates it. A task whose snapshot carries an `idempotencyKey`
+   * that another task already has is not created: nothing is written and a `conflict` AmpoError
+   * with `details.idempotencyKey` is thrown.
    */
   append(taskId: string, events: readonly OrchestratorEvent[], snapshot: Task): Promise<void>;
   getTask(taskId: string): Promise<Task | undefined>;
-  /** Newest first (by creation time, then id). Stable under concurrent inserts. */
+  /** The task created with this idempotency key, if any. */
+  findByIdempotencyKey(key: string): Promise<Task | undefined>;
+  /**
+   * Newest first (by creation time, then id). Stable under concurrent inserts. `limit` is clamped
+   * to 1..500; a cursor this store did not hand out is `invalid-input`.
+   */
   listTasks(query?: ListTasksQuery): Promise<TaskPage>;
   /** Tasks not in a terminal status, oldest first: what a restart resumes. */
   listUnfinished(): Promise<Task[]>;
   /** Events with seq greater than `afterSeq`, in order. */
   readEvents(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<OrchestratorEvent[]>;
-  /** Appends log chunks and returns them with their seqs. */
+  /** Appends log chunks and returns them with their seqs. An unknown task is `not-found`. */
   appendLogs(taskId: string, chunks: readonly Omit<NewLogChunk, 'taskId'>[]): Promise<LogChunk[]>;
   readLogs(taskId: string, options?: { afterSeq?: number; limit?: number }): Promise<LogChunk[]>;
   /** Releases the store's resources. Idempotent. */

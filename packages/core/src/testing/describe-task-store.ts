@@ -22,7 +22,12 @@ interface Draft {
   events: OrchestratorEvent[];
 }
 
-const startDraft = (id: string, at: number, request: Partial<CreateTaskInput> = {}): { draft: Draft; event: OrchestratorEvent } => {
+const startDraft = (
+  id: string,
+  at: number,
+  request: Partial<CreateTaskInput> = {},
+  idempotencyKey?: string,
+): { draft: Draft; event: OrchestratorEvent } => {
   const event: OrchestratorEvent = {
     type: 'task-created',
     taskId: id,
@@ -30,6 +35,7 @@ const startDraft = (id: string, at: number, request: Partial<CreateTaskInput> = 
     at,
     request: CreateTask.parse({ repo: 'acme/widgets', prompt: `Fix issue ${id}`, ...request }),
     branch: `ampo/${id}`,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
   };
   return { draft: { id, snapshot: initialTask(event), events: [event] }, event };
 };
@@ -87,9 +93,9 @@ export const describeTaskStore = ({ name, create, skip = {} }: DescribeTaskStore
       store: TaskStore,
       id: string,
       at: number,
-      options: { request?: Partial<CreateTaskInput>; status?: TaskStatus } = {},
+      options: { request?: Partial<CreateTaskInput>; status?: TaskStatus; idempotencyKey?: string } = {},
     ) => {
-      const { draft, event } = startDraft(id, at, options.request);
+      const { draft, event } = startDraft(id, at, options.request, options.idempotencyKey);
       await store.append(id, [event], draft.snapshot);
       if (!options.status || options.status === 'queued') return draft;
       return moveTo(store, draft, options.status, at + 1);
@@ -378,10 +384,72 @@ export const describeTaskStore = ({ name, create, skip = {} }: DescribeTaskStore
         expect((await store.listTasks({ status: 'provisioning' })).tasks.map((task) => task.id)).toEqual(['t-1']);
       });
 
+      test('filters by labels (every one must match) and pages within the filter', async () => {
+        const store = await open();
+        const plan: Array<[string, Record<string, string> | undefined]> = [
+          ['t-0', { team: 'web', priority: 'high' }],
+          ['t-1', { team: 'web' }],
+          ['t-2', undefined],
+          ['t-3', { team: 'api', priority: 'high' }],
+          ['t-4', { team: 'web', priority: 'high', 'odd "key"': 'x y' }],
+        ];
+        for (const [index, [id, labels]] of plan.entries()) await seed(store, id, 1_000 + index, { request: labels ? { labels } : {} });
+        const ids = (tasks: Task[]) => tasks.map((task) => task.id);
+        expect(ids(await listAll(store, { labels: { team: 'web' }, limit: 1 }))).toEqual(['t-4', 't-1', 't-0']);
+        expect(ids(await listAll(store, { labels: { team: 'web', priority: 'high' } }))).toEqual(['t-4', 't-0']);
+        expect(ids(await listAll(store, { labels: { priority: 'high' }, repo: 'acme/widgets' }))).toEqual(['t-4', 't-3', 't-0']);
+        expect(ids(await listAll(store, { labels: { 'odd "key"': 'x y' } }))).toEqual(['t-4']);
+        expect(ids(await listAll(store, { labels: { team: 'nobody' } }))).toEqual([]);
+        expect(ids(await listAll(store, { labels: {} }))).toHaveLength(5);
+      });
+
+      test('filters by the time of the last event', async () => {
+        const store = await open();
+        const old = await seed(store, 't-old', 1_000);
+        await seed(store, 't-quiet', 2_000);
+        await seed(store, 't-new', 5_000);
+        const touched = advance(old, [{ type: 'task-started', taskId: 't-old', at: 6_000 }]);
+        await store.append('t-old', touched.events, touched.draft.snapshot);
+        const ids = (tasks: Task[]) => tasks.map((task) => task.id);
+        expect(ids(await listAll(store, { updatedSince: 5_000 }))).toEqual(['t-new', 't-old']);
+        expect(ids(await listAll(store, { updatedSince: 6_001 }))).toEqual([]);
+        expect(ids(await listAll(store, { updatedSince: 0, limit: 1 }))).toEqual(['t-new', 't-quiet', 't-old']);
+      });
+
       test('a cursor the store did not hand out is invalid input', async () => {
         const store = await open();
         await seed(store, 't-1', 1_000);
         await expectCode(store.listTasks({ cursor: 'not a cursor' }), 'invalid-input');
+      });
+    });
+
+    describe('idempotency keys', () => {
+      test('a task is found by the key it was created with', async () => {
+        const store = await open();
+        await seed(store, 't-1', 1_000, { idempotencyKey: 'key-1' });
+        await seed(store, 't-2', 2_000);
+        expect((await store.findByIdempotencyKey('key-1'))?.id).toBe('t-1');
+        expect(await store.findByIdempotencyKey('key-2')).toBeUndefined();
+      });
+
+      test('a second task with a key already used is a conflict and writes nothing', async () => {
+        const store = await open();
+        await seed(store, 't-1', 1_000, { idempotencyKey: 'key-1' });
+        const { draft, event } = startDraft('t-2', 2_000, {}, 'key-1');
+        const error = await rejection(store.append('t-2', [event], draft.snapshot));
+        expect(error.code).toBe('conflict');
+        expect(error.details).toMatchObject({ idempotencyKey: 'key-1' });
+        expect(await store.getTask('t-2')).toBeUndefined();
+        expect(await store.readEvents('t-2')).toEqual([]);
+        expect((await store.findByIdempotencyKey('key-1'))?.id).toBe('t-1');
+      });
+
+      test('later appends keep the key', async () => {
+        const store = await open();
+        const draft = await seed(store, 't-1', 1_000, { idempotencyKey: 'key-1' });
+        const started = advance(draft, [{ type: 'task-started', taskId: 't-1', at: 1_010 }]);
+        await store.append('t-1', started.events, started.draft.snapshot);
+        expect((await store.findByIdempotencyKey('key-1'))?.status).toBe('provisioning');
       });
     });
 

@@ -43,6 +43,12 @@ export const createInMemoryTaskStore = (): TaskStore => {
         }
       });
       if (!stored) {
+        const key = snapshot.idempotencyKey;
+        if (key !== undefined && [...tasks.values()].some((other) => other.snapshot.idempotencyKey === key)) {
+          throw new AmpoError('conflict', `Another task was already created with idempotency key ${key}.`, {
+            details: { idempotencyKey: key },
+          });
+        }
         tasks.set(taskId, { snapshot: clone(snapshot), events: clone([...events]), logs: [] });
         return;
       }
@@ -54,13 +60,22 @@ export const createInMemoryTaskStore = (): TaskStore => {
       const stored = tasks.get(taskId);
       return stored ? clone(stored.snapshot) : undefined;
     },
+    async findByIdempotencyKey(key) {
+      open();
+      const found = [...tasks.values()].find((stored) => stored.snapshot.idempotencyKey === key);
+      return found ? clone(found.snapshot) : undefined;
+    },
     async listTasks(query: ListTasksQuery = {}): Promise<TaskPage> {
       open();
       const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
       const statuses = query.status === undefined ? undefined : new Set(typeof query.status === 'string' ? [query.status] : query.status);
       let all = [...tasks.values()].map((stored) => stored.snapshot).sort(newestFirst);
       if (statuses) all = all.filter((task) => statuses.has(task.status));
-      if (query.repo) all = all.filter((task) => task.request.repo === query.repo);
+      if (query.repo !== undefined) all = all.filter((task) => task.request.repo === query.repo);
+      const labels = Object.entries(query.labels ?? {});
+      if (labels.length > 0) all = all.filter((task) => labels.every(([key, value]) => task.request.labels?.[key] === value));
+      const since = query.updatedSince;
+      if (since !== undefined) all = all.filter((task) => task.updatedAt >= since);
       if (query.cursor) {
         const [createdAt, id] = decodeCursor(query.cursor);
         all = all.filter((task) => task.createdAt < createdAt || (task.createdAt === createdAt && task.id < id));
