@@ -1,20 +1,9 @@
 import type { OrchestratorEvent } from '../domain/events.js';
+import type { LogChunk, NewLogChunk } from '../domain/log-chunk.js';
 import type { TaskStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
 
-export interface LogChunk {
-  taskId: string;
-  /** Per-task log sequence, assigned by the store, contiguous from 1. */
-  seq: number;
-  at: number;
-  stream: 'stdout' | 'stderr' | 'system';
-  /** The agent turn or CI attempt that produced it, if any. */
-  source?: string;
-  /** Already redacted. */
-  text: string;
-}
-
-export type NewLogChunk = Omit<LogChunk, 'seq'>;
+export type { LogChunk, NewLogChunk } from '../domain/log-chunk.js';
 
 export interface ListTasksQuery {
   status?: TaskStatus | readonly TaskStatus[];
