@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { AmpoError, type Logger, type Orchestrator, silentLogger } from '@ampo/core';
+import { AmpoError, type Clock, type Logger, type Orchestrator, silentLogger, systemClock } from '@ampo/core';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
@@ -30,6 +30,8 @@ export interface ServerSettings {
   auth: AuthSettings;
   /** @default a silent logger */
   logger?: Logger;
+  /** The orchestrator's clock: live messages carry its time, which clients pass back as `since`. @default the system clock */
+  clock?: Clock;
   /**
    * Checks behind `GET /api/ready`, by name; each resolves when its part answers (the bin adds the
    * Docker engine). @default { store: a one-task listing }
@@ -89,7 +91,13 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
     readiness: settings.readiness ?? { store: () => settings.orchestrator.listTasks({ limit: 1 }) },
     repositories: { list: settings.repositories?.list ?? [], mode: settings.repositories?.mode ?? 'local' },
   };
-  const hub = createLiveHub({ orchestrator: settings.orchestrator, logger, ...(settings.live ? { settings: settings.live } : {}) });
+  const clock = settings.clock ?? systemClock;
+  const hub = createLiveHub({
+    orchestrator: settings.orchestrator,
+    logger,
+    now: () => clock.now(),
+    ...(settings.live ? { settings: settings.live } : {}),
+  });
   const metrics = createServerMetrics(settings.orchestrator);
   metrics.start();
   const limiter = settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit || {});
@@ -109,7 +117,11 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
     });
   }
   const tooLarge = (limit: number) =>
-    bodyLimit({ maxSize: limit, onError: () => problemResponse(problem('too-large', `Request bodies are at most ${limit} bytes.`)) });
+    // The rest of the body is never read, so the connection cannot carry another request: close it.
+    bodyLimit({
+      maxSize: limit,
+      onError: () => problemResponse(problem('too-large', `Request bodies are at most ${limit} bytes.`), { connection: 'close' }),
+    });
   app.use('/api/webhooks/*', tooLarge(25 * megabyte));
   app.use('/api/*', async (c, next) => (c.req.path.startsWith('/api/webhooks/') ? next() : tooLarge(maxBodyBytes)(c, next)));
 

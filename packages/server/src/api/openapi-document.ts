@@ -34,7 +34,7 @@ export const registerDocumentOnlyPaths = (registry: OpenAPIRegistry) => {
       '1001 server shutting down, 1009 frame too big, 4000 too many invalid messages, 4001 too slow (more buffered than allowed), ' +
       '4002 too many subscriptions, 4003 connection lifetime reached.',
     security: [{ bearer: [] }],
-    responses: { 101: { description: 'Switching to the WebSocket protocol.' }, ...problemResponses(401, 403, 429) },
+    responses: { 101: { description: 'Switching to the WebSocket protocol.' }, ...problemResponses(400, 401, 403, 429, 500) },
   });
   registry.registerPath({
     method: 'post',
@@ -43,7 +43,7 @@ export const registerDocumentOnlyPaths = (registry: OpenAPIRegistry) => {
     summary: 'GitHub App webhook deliveries, verified with the App’s webhook secret (X-Hub-Signature-256)',
     responses: {
       202: { description: 'Verified and handled (or a delivery already seen).' },
-      ...problemResponses(400, 401, 404, 413),
+      ...problemResponses(400, 401, 404, 413, 429, 500),
     },
   });
   registry.registerPath({

@@ -41,10 +41,10 @@ export const createLiveConnection = (context: {
   logger: Logger;
   principal: Principal;
   settings: ResolvedLiveSettings;
-  now?: () => number;
+  /** The orchestrator's clock, for the `at` of live messages. */
+  now: () => number;
 }): LiveConnection => {
-  const { socket, orchestrator, logger, settings } = context;
-  const now = context.now ?? Date.now;
+  const { socket, orchestrator, logger, settings, now } = context;
   const subscriptions = new Map<string, Subscription>();
   let invalidMessages = 0;
   let closed = false;
@@ -76,9 +76,9 @@ export const createLiveConnection = (context: {
 
   /** Before each replayed page: wait while the socket holds more than half its allowance. */
   const drained = async () => {
-    const deadline = now() + settings.drainTimeoutMs;
+    const deadline = Date.now() + settings.drainTimeoutMs;
     while (!closed && socket.bufferedAmount > settings.maxBufferedBytes / 2) {
-      if (now() > deadline) {
+      if (Date.now() > deadline) {
         close(liveCloseCodes.slowConsumer, 'too slow: the replay could not be delivered');
         return;
       }

@@ -4,7 +4,7 @@ import { createLiveConnection, type LiveConnection, type LiveSocket } from './li
 import { type LiveSettings, resolveLiveSettings } from './live-settings.js';
 
 /** Every open live connection of one server, so that a shutdown can close them all with 1001. */
-export const createLiveHub = (context: { orchestrator: Orchestrator; logger: Logger; settings?: LiveSettings }) => {
+export const createLiveHub = (context: { orchestrator: Orchestrator; logger: Logger; now: () => number; settings?: LiveSettings }) => {
   const settings = resolveLiveSettings(context.settings);
   const connections = new Set<LiveConnection>();
   return {
@@ -13,7 +13,14 @@ export const createLiveHub = (context: { orchestrator: Orchestrator; logger: Log
       return connections.size;
     },
     open(socket: LiveSocket, principal: Principal): LiveConnection {
-      const connection = createLiveConnection({ socket, principal, settings, orchestrator: context.orchestrator, logger: context.logger });
+      const connection = createLiveConnection({
+        socket,
+        principal,
+        settings,
+        orchestrator: context.orchestrator,
+        logger: context.logger,
+        now: context.now,
+      });
       connections.add(connection);
       const forget = connection.closed;
       return {

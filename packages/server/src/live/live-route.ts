@@ -1,3 +1,4 @@
+import { AmpoError } from '@ampo/core';
 import { upgradeWebSocket } from '@hono/node-server';
 import { Hono } from 'hono';
 import { requireScope } from '../auth/authenticator.js';
@@ -16,6 +17,12 @@ export const liveRoutes = (context: ServerContext, hub: LiveHub) => {
   app.get(
     '/api/events',
     requireScope(context.authenticator, 'tasks:read', { allowTicket: true }),
+    async (c, next) => {
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        throw new AmpoError('invalid-input', 'GET /api/events opens a WebSocket: send the request as a WebSocket upgrade.');
+      }
+      await next();
+    },
     upgradeWebSocket((c) => {
       const principal = c.get('principal');
       let connection: LiveConnection | undefined;
