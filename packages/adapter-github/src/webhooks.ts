@@ -35,6 +35,8 @@ export interface WebhookDelivery {
 }
 
 export interface GitHubWebhooks {
+  /** Whether `signature` (`X-Hub-Signature-256`) is the App secret's signature of exactly `payload`. False without a secret. */
+  verify(payload: string, signature: string): Promise<boolean>;
   /**
    * Verifies the signature and handles one delivery. Rejects with an `unauthorized` AmpoError
    * when the signature does not match (nothing is handled then).
@@ -163,10 +165,12 @@ export const createGitHubWebhooks = (settings: {
     });
   }
 
+  const verify = async (payload: string, signature: string) => (webhooks ? webhooks.verify(payload, signature).catch(() => false) : false);
+
   const receive = async (delivery: WebhookDelivery) => {
     if (!webhooks)
       throw new AmpoError('invalid-input', 'No webhook secret is configured for the GitHub App, so deliveries cannot be verified.');
-    if (!(await webhooks.verify(delivery.payload, delivery.signature).catch(() => false))) {
+    if (!(await verify(delivery.payload, delivery.signature))) {
       logger.warn('GitHub webhook with a bad signature rejected', { id: delivery.id, event: delivery.name });
       throw new AmpoError('unauthorized', 'The webhook signature does not match the configured secret.');
     }
@@ -180,6 +184,7 @@ export const createGitHubWebhooks = (settings: {
   };
 
   return {
+    verify,
     receive,
     async handle(request, response) {
       const chunks: Buffer[] = [];

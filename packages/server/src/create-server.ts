@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import { invalidRequestHook, registerDocumentOnlyPaths } from './api/openapi-document.js';
 import { type AuthSettings, createAuthenticator, requireScope } from './auth/authenticator.js';
 import type { Scope } from './auth/scopes.js';
+import { routeGitHubEvents } from './github/route-github-events.js';
 import { problem, problemOf, problemResponse } from './http/problem.js';
 import { createRateLimiter, type RateLimitSettings } from './http/rate-limit.js';
 import { createLiveHub } from './live/live-hub.js';
@@ -76,6 +77,8 @@ export interface AmpoServer {
   readonly liveConnections: number;
   /** Closes every live connection with 1001 (going away). */
   closeLiveConnections(reason?: string): void;
+  /** Stops following the orchestrator and GitHub (metrics, webhook events) and closes live connections. Idempotent. */
+  close(): Promise<void>;
 }
 
 const megabyte = 1024 * 1024;
@@ -100,6 +103,7 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
   });
   const metrics = createServerMetrics(settings.orchestrator);
   metrics.start();
+  const githubRouting = settings.github ? routeGitHubEvents(settings.github.webhooks.events$, settings.orchestrator, logger) : undefined;
   const limiter = settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit || {});
   const maxBodyBytes = settings.maxBodyBytes ?? megabyte;
 
@@ -200,5 +204,10 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
       return hub.size;
     },
     closeLiveConnections: (reason = 'the server is shutting down') => hub.closeAll(1001, reason),
+    async close() {
+      hub.closeAll(1001, 'the server is shutting down');
+      githubRouting?.unsubscribe();
+      metrics.stop();
+    },
   };
 };

@@ -6,8 +6,12 @@ import type { ServerContext } from '../server-context.js';
 import type { ServerEnv } from '../server-env.js';
 
 export interface GitHubWebhookSettings {
-  /** The GitHub App's webhooks (`createGitHubApp(…).webhooks`): they verify each delivery with the App's secret. */
-  webhooks: Pick<GitHubWebhooks, 'receive'>;
+  /**
+   * The GitHub App's webhooks (`createGitHubApp(…).webhooks`): they verify each delivery with the
+   * App's secret, and what they report (writers' comments, closed pull requests) is applied to the
+   * tasks by the server (see `routeGitHubEvents`).
+   */
+  webhooks: Pick<GitHubWebhooks, 'verify' | 'receive' | 'events$'>;
   /** Deliveries remembered to tell a redelivery from a new one. @default 10_000 */
   rememberedDeliveries?: number;
 }
@@ -25,10 +29,10 @@ const boundedSet = (capacity: number) => {
 };
 
 /**
- * `POST /api/webhooks/github`. The signature is checked over the raw body before anything is
- * read from it (401 and nothing handled when it is wrong or missing). A delivery seen before, by
- * its `X-GitHub-Delivery` or by its signed body, is answered 202 and not handled again: GitHub
- * redelivers, and a captured delivery replayed under a new id carries the same signature.
+ * `POST /api/webhooks/github`. The signature is checked over the raw body before anything else
+ * (401 and nothing handled when it is wrong or missing). A verified delivery seen before, by its
+ * `X-GitHub-Delivery` or by its body, is answered 202 and not handled again: GitHub redelivers,
+ * and a captured delivery replayed under a new id (the id is not signed) has the same body.
  */
 export const webhookRoutes = (context: ServerContext, settings: GitHubWebhookSettings | undefined) => {
   const app = new Hono<ServerEnv>();
@@ -43,7 +47,11 @@ export const webhookRoutes = (context: ServerContext, settings: GitHubWebhookSet
       throw new AmpoError('invalid-input', 'X-GitHub-Event and X-GitHub-Delivery must be set as GitHub sets them.');
     }
     const payload = await c.req.text();
-    const bodyKey = `body:${createHash('sha256').update(signature).digest('hex')}`;
+    if (!(await settings.webhooks.verify(payload, signature))) {
+      context.logger.warn('GitHub delivery with a bad signature refused', { id, event: name });
+      throw new AmpoError('unauthorized', 'The webhook signature does not match the App’s webhook secret.');
+    }
+    const bodyKey = `body:${createHash('sha256').update(payload).digest('hex')}`;
     if (seen.has(`id:${id}`) || seen.has(bodyKey)) {
       context.logger.info('GitHub delivery seen before, not handled again', { id, event: name });
       return c.body(null, 202);

@@ -102,6 +102,9 @@ export const startTestServer = async (
       ).token;
     },
     request,
-    close: () => listening.close(),
+    close: async () => {
+      await listening.close();
+      await server.close();
+    },
   };
 };
