@@ -74,13 +74,14 @@ settle() {
 
 /**
  * Args: dir, offset. Prints "$d/output" from byte offset, following it while the command runs
- * (GNU tail --pid), and returns once the exit status is written.
+ * (GNU tail --pid), and returns once the exit status is written. tail polls on overlay file
+ * systems (it cannot trust inotify there), so its interval is the output's added latency: 10 ms.
  */
 export const tailScript = `d=$1; o=$2
 [ -e "$d/pid" ] || { printf 'ampo-exec:error no detached execution %s in this workspace\\n' "\${d##*/}" >&2; exit 3; }
 ${liveness}printf 'ampo-exec:ok\\n' >&2
 if settle; then tail -c +$((o + 1)) "$d/output"
-else tail -c +$((o + 1)) -s 0.2 --pid="$(cat "$d/pid")" -f "$d/output"; fi
+else tail -c +$((o + 1)) -s 0.01 --pid="$(cat "$d/pid")" -f "$d/output"; fi
 until settle; do sleep 0.05; done
 `;
 

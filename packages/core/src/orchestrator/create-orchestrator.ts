@@ -16,6 +16,7 @@ import type { SourceHost } from '../ports/source-host.js';
 import type { ListTasksQuery, LogChunk, TaskPage, TaskStore } from '../ports/task-store.js';
 import { createRedactor } from '../redaction.js';
 import { type EffectEnvironment, runEffect } from './effect-runners.js';
+import { foldEvents } from './fold-events.js';
 import { branchFor } from './task-branch.js';
 import { replayThenFollow } from './task-event-stream.js';
 import type { EventInput, TaskHandle } from './task-handle.js';
@@ -117,11 +118,15 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     const handle: TaskHandle = {
       id: state.id,
       state,
+      pending: [],
       chain: Promise.resolve(),
+      draining: false,
       generation: 0,
       inFlight: new Set(),
       timers: new Set(),
+      pendingLogs: [],
       logChain: Promise.resolve(),
+      drainingLogs: false,
     };
     handles.set(state.id, handle);
     return handle;
@@ -147,42 +152,73 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     }
   };
 
-  /** Appends one event (and a status change it causes) in order, then publishes and acts on it. */
+  /**
+   * Records events in order: each is persisted before it is published and acted on. Events queue
+   * per task and are appended in batches (see `foldEvents`), so a burst of agent output costs one
+   * transaction, not one per line. Resolves once the event is recorded (or dropped as stale).
+   */
   const emit = (handle: TaskHandle, input: EventInput, generation?: number): Promise<void> => {
-    const next = handle.chain.then(async () => {
-      if (stopped || (generation !== undefined && generation !== handle.generation)) return;
-      const before = handle.state;
-      if (isTerminalStatus(before.status) && input.type !== 'workspace-removed') return;
-      const at = clock.now();
-      const event = { ...input, taskId: handle.id, seq: before.lastSeq + 1, at } as OrchestratorEvent;
-      let [state, effects] = transition(before, event, machine);
-      const appended: OrchestratorEvent[] = [event];
-      if (state.status !== before.status) {
-        const changed: OrchestratorEvent = {
-          type: 'task-status-changed',
-          taskId: handle.id,
-          seq: event.seq + 1,
-          at,
-          from: before.status,
-          to: state.status,
-          ...(state.failure && isTerminalStatus(state.status) ? { reason: state.failure.reason } : {}),
-        };
-        state = transition(state, changed, machine)[0];
-        appended.push(changed);
+    const recorded = new Promise<void>((resolve) => handle.pending.push({ input, generation, recorded: resolve }));
+    if (!handle.draining) handle.chain = drainEvents(handle);
+    return recorded;
+  };
+
+  const maxBatch = 500;
+  const drainEvents = async (handle: TaskHandle) => {
+    handle.draining = true;
+    try {
+      while (handle.pending.length > 0) {
+        const queued = handle.pending.slice(0, maxBatch);
+        const folded = foldEvents(
+          handle.state,
+          queued.map((item) => item.input),
+          {
+            at: clock.now(),
+            machine,
+            skip: (index) => stopped || (queued[index]?.generation !== undefined && queued[index]?.generation !== handle.generation),
+          },
+        );
+        const batch = handle.pending.splice(0, folded.taken);
+        try {
+          if (folded.appended.length > 0) {
+            await ports.store.append(handle.id, folded.appended, folded.state);
+            handle.state = folded.state;
+            for (const item of folded.appended) events.next(item);
+            if (isTerminalStatus(folded.state.status)) {
+              for (const cancel of handle.timers) cancel();
+              handle.timers.clear();
+            }
+            runEffects(handle, folded.effects);
+          }
+        } catch (error) {
+          logger.error('could not record events', {
+            taskId: handle.id,
+            types: [...new Set(batch.map((item) => item.input.type))].join(','),
+            error: redactor.redact(String(error)),
+          });
+        }
+        for (const item of batch) item.recorded();
       }
-      await ports.store.append(handle.id, appended, state);
-      handle.state = state;
-      for (const item of appended) events.next(item);
-      if (isTerminalStatus(state.status)) {
-        for (const cancel of handle.timers) cancel();
-        handle.timers.clear();
+    } finally {
+      handle.draining = false;
+    }
+  };
+
+  /** Stores log chunks in order, in batches, then publishes them. */
+  const drainLogs = async (handle: TaskHandle) => {
+    handle.drainingLogs = true;
+    try {
+      while (handle.pendingLogs.length > 0) {
+        const batch = handle.pendingLogs.splice(0, maxBatch);
+        try {
+          for (const stored of await ports.store.appendLogs(handle.id, batch)) logs.next(stored);
+        } catch (error) {
+          logger.warn('could not store log chunks', { taskId: handle.id, error: redactor.redact(String(error)) });
+        }
       }
-      runEffects(handle, effects);
-    });
-    handle.chain = next.catch((error: unknown) => {
-      logger.error('could not record an event', { taskId: handle.id, type: input.type, error: redactor.redact(String(error)) });
-    });
-    return handle.chain;
+    } finally {
+      handle.drainingLogs = false;
+    }
   };
 
   const pump = () => {
@@ -206,15 +242,8 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     infrastructureRetry: options.infrastructureRetry ?? defaultRetryPolicy,
     emit,
     log(handle, stream, text, source) {
-      const chunk = { at: clock.now(), stream, text: redactor.redact(text), ...(source ? { source } : {}) };
-      handle.logChain = handle.logChain
-        .then(async () => {
-          const [stored] = await ports.store.appendLogs(handle.id, [chunk]);
-          if (stored) logs.next(stored);
-        })
-        .catch((error: unknown) =>
-          logger.warn('could not store a log chunk', { taskId: handle.id, error: redactor.redact(String(error)) }),
-        );
+      handle.pendingLogs.push({ at: clock.now(), stream, text: redactor.redact(text), ...(source ? { source } : {}) });
+      if (!handle.drainingLogs) handle.logChain = drainLogs(handle);
     },
     requestSlot(handle) {
       if (!queue.includes(handle.id)) queue.push(handle.id);

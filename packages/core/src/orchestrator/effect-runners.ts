@@ -206,19 +206,18 @@ const runAgentTurn = async (
     const parsed = parser.parseLine(line);
     if (lineNumber <= skipLines) return;
     const number = lineNumber;
-    pending = pending.then(async () => {
-      for (const output of parsed) {
-        if (output.type === 'session' && output.sessionId !== sessionId) {
-          sessionId = output.sessionId;
-          await environment.emit(handle, { type: 'agent-session-started', sessionId: output.sessionId }, generation);
-        }
-        await environment.emit(
-          handle,
-          { type: 'agent-output', turn: effect.turn, line: number, output: redactAgentEvent(output, environment.redactor.redact) },
-          generation,
-        );
+    // Not awaited one by one: the orchestrator records them in order, and a burst in one batch.
+    for (const output of parsed) {
+      if (output.type === 'session' && output.sessionId !== sessionId) {
+        sessionId = output.sessionId;
+        pending = environment.emit(handle, { type: 'agent-session-started', sessionId: output.sessionId }, generation);
       }
-    });
+      pending = environment.emit(
+        handle,
+        { type: 'agent-output', turn: effect.turn, line: number, output: redactAgentEvent(output, environment.redactor.redact) },
+        generation,
+      );
+    }
   };
 
   const finished = new Promise<void>((resolve) => {

@@ -68,7 +68,7 @@ export const createAuthenticator = (settings: AuthSettings): Authenticator => {
         return tokens.verifyAccessToken(match[1]);
       }
       const cookie = parseCookie(request.headers.get('cookie'), sessionCookieName);
-      if (cookie) return tokens.principalOf(await tokens.verifyOwn(cookie, 'session'), 'session');
+      if (cookie) return tokens.verifySession(cookie);
       const ticket = options.allowTicket ? new URL(request.url).searchParams.get('ticket') : null;
       if (ticket) return redeem(ticket, 'ticket', 'ticket');
       throw unauthenticated();

@@ -28,6 +28,29 @@ export interface ExternalIdentityProvider {
 
 const invalid = () => new AmpoError('unauthorized', 'The credential is invalid or expired.');
 
+/**
+ * Principals of tokens verified before, until the token expires: a token is immutable, so a
+ * second signature check of the same string can only agree. Bounded; the oldest leave first.
+ */
+const createVerifiedCache = (capacity = 10_000) => {
+  const entries = new Map<string, Principal>();
+  return {
+    get(token: string): Principal | undefined {
+      const principal = entries.get(token);
+      if (!principal) return undefined;
+      if (principal.expiresAt <= Date.now()) {
+        entries.delete(token);
+        return undefined;
+      }
+      return principal;
+    },
+    set(token: string, principal: Principal) {
+      entries.set(token, principal);
+      if (entries.size > capacity) entries.delete(entries.keys().next().value as string);
+    },
+  };
+};
+
 /** `scope` as a space-separated string (RFC 8693) or `scp` as a list or string (Azure, Okta). */
 const scopesOf = (payload: JWTPayload): string[] => {
   const raw = payload.scope ?? payload.scp;
@@ -61,6 +84,8 @@ export const createTokenService = (settings: { secret: Uint8Array; identityProvi
     return { token, expiresAt: expiresAtSeconds * 1000 };
   };
 
+  const verified = createVerifiedCache();
+
   const principalOf = (payload: JWTPayload, via: Principal['via']): Principal => {
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || typeof payload.exp !== 'number') throw invalid();
     return { subject: payload.sub, scopes: expandScopes(scopesOf(payload)), via, expiresAt: payload.exp * 1000 };
@@ -83,25 +108,41 @@ export const createTokenService = (settings: { secret: Uint8Array; identityProvi
     }
   };
 
+  const verifyAccess = async (token: string): Promise<Principal> => {
+    if (!jwks || !provider) return principalOf(await verifyOwn(token, 'access'), 'bearer');
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        algorithms: providerAlgorithms,
+        issuer: provider.issuer,
+        audience: provider.audience,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: clockToleranceSeconds,
+      });
+      return principalOf(payload, 'bearer');
+    } catch {
+      throw invalid();
+    }
+  };
+
   return {
     issue,
     verifyOwn,
     principalOf,
+    /** A session cookie's token (reusable until it expires). */
+    async verifySession(token: string): Promise<Principal> {
+      const known = verified.get(`session:${token}`);
+      if (known) return known;
+      const principal = principalOf(await verifyOwn(token, 'session'), 'session');
+      verified.set(`session:${token}`, principal);
+      return principal;
+    },
     /** A bearer token: the identity provider's when one is configured, else one this server issued. */
     async verifyAccessToken(token: string): Promise<Principal> {
-      if (!jwks || !provider) return principalOf(await verifyOwn(token, 'access'), 'bearer');
-      try {
-        const { payload } = await jwtVerify(token, jwks, {
-          algorithms: providerAlgorithms,
-          issuer: provider.issuer,
-          audience: provider.audience,
-          requiredClaims: ['exp', 'sub'],
-          clockTolerance: clockToleranceSeconds,
-        });
-        return principalOf(payload, 'bearer');
-      } catch {
-        throw invalid();
-      }
+      const known = verified.get(`access:${token}`);
+      if (known) return known;
+      const principal = await verifyAccess(token);
+      verified.set(`access:${token}`, principal);
+      return principal;
     },
   };
 };

@@ -9,7 +9,7 @@
 // Scenario: JSON at $AMPO_SCRIPTED_AGENT_SCENARIO, else <cwd>/.ampo/scripted-agent.json:
 //   { "steps": [ { "name", "when": "<regex on the prompt>", "flags": "i", "maxUses",
 //                  "files": { "<path>": "<content>" | null }, "commands": [["argv", "..."]],
-//                  "messages": ["..."], "delayMs",
+//                  "messages": ["..."], "delayMs", "printLines": { "count", "perSecond", "stream" },
 //                  "end": "ok" | "error" | "exit" | "crash" | "hang", "reason", "exitCode",
 //                  "usage": { "inputTokens", "outputTokens", "costUsd" } } ] }
 // The first step whose `when` matches (and is not used up) runs. Threads persist in
@@ -415,6 +415,21 @@
       const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.slice(-8000);
       return { content: run.status === 0 ? output : `${output}\nexit code ${run.status}`, isError: run.status !== 0 };
     });
+  }
+
+  if (step.printLines) {
+    // Steady output in 10 ms slices, each line stamped with the time it was written.
+    const { count, perSecond } = step.printLines;
+    const out = step.printLines.stream === 'stderr' ? process.stderr : process.stdout;
+    const perSlice = Math.max(1, Math.round(perSecond / 100));
+    const begun = Date.now();
+    for (let printed = 0; printed < count; ) {
+      const due = Math.min(count, Math.floor(((Date.now() - begun) / 1000) * perSecond) + perSlice);
+      let batch = '';
+      for (; printed < due; printed++) batch += `ampo-line ${printed + 1} ${Date.now()}\n`;
+      if (batch) out.write(batch);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   const texts = step.messages ?? [];

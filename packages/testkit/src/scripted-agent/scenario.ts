@@ -32,6 +32,19 @@ export const ScriptedAgentStep = z
     /** A pause before the end, in milliseconds. */
     delayMs: z.number().int().nonnegative().optional(),
     /**
+     * Plain lines `ampo-line <n> <epoch ms>` printed to stdout at a steady rate, before the
+     * messages: output for benchmarks of the log path (the stream parsers take them as notices).
+     */
+    printLines: z
+      .object({
+        count: z.number().int().positive().max(1_000_000),
+        perSecond: z.number().int().positive().max(100_000),
+        /** stdout: parsed by the driver as well (each line an event); stderr: the log alone. @default 'stdout' */
+        stream: z.enum(['stdout', 'stderr']).optional(),
+      })
+      .strict()
+      .optional(),
+    /**
      * How the turn ends: `ok`/`error` print a result line (Amp exits 0 for both, Claude Code 1 on
      * error); `exit` exits without a result (`exitCode`, default 0); `crash` kills itself with
      * SIGKILL; `hang` waits until it is killed.

@@ -163,6 +163,24 @@ describe('ampo-scripted-agent as Amp, through the real Amp driver', () => {
     expect(run.end).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('no scenario step matches the prompt') });
   });
 
+  it('prints stamped lines at a steady rate for benchmarks, which the Amp parser takes as notices', async () => {
+    await writeScenario(repo, { steps: [{ name: 'print', printLines: { count: 300, perSecond: 1000 }, messages: ['done'] }] });
+    const started = Date.now();
+    const run = await runTurn(amp, 'print some lines');
+    expect(run.end).toMatchObject({ outcome: 'completed' });
+    const lines = ofType(run.events, 'notice')
+      .map((event) => event.message)
+      .filter((message) => message.startsWith('ampo-line '));
+    expect(lines).toHaveLength(300);
+    const stamps = lines.map((line) => line.split(' ').map(Number));
+    expect(stamps.map(([, n]) => n)).toEqual(stamps.map((_, index) => index + 1));
+    // Spread over time, not printed at once: the last line comes at least ~0.25 s after the first.
+    const first = stamps[0]?.[2] ?? 0;
+    const last = stamps.at(-1)?.[2] ?? 0;
+    expect(first).toBeGreaterThanOrEqual(started);
+    expect(last - first).toBeGreaterThanOrEqual(250);
+  });
+
   it('takes the scenario from the environment variable over the repository’s own, and a step at most maxUses times', async () => {
     await writeScenario(repo, { steps: [{ end: 'error' }] });
     const elsewhere = await writeScenario(home, {
