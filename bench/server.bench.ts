@@ -12,10 +12,9 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { createLocalStack } from '../examples/local-demo/src/local-stack.js';
 import { CreateTask, initialTask, type OrchestratorEvent } from '../packages/core/src/index.js';
 import { createTokenService } from '../packages/server/src/auth/tokens.js';
-import { createServer } from '../packages/server/src/index.js';
+import { createEmbeddedStack, createServer } from '../packages/server/src/index.js';
 import { buildTestImage, createBareRepository, sampleProject } from '../packages/testkit/src/index.js';
 
 const repositoryRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -88,14 +87,13 @@ progress('engine and image');
 execFileSync('bash', [join(repositoryRoot, 'scripts/ensure-docker.sh')], { stdio: 'inherit' });
 const image = await buildTestImage();
 const directory = mkdtempSync(join(tmpdir(), 'ampo-bench-server-'));
-const stack = await createLocalStack({
+const stack = await createEmbeddedStack({
   image,
-  databaseFile: join(directory, 'ampo.db'),
-  reviewsFile: join(directory, 'reviews.json'),
-  agentBinary: 'ampo-scripted-agent',
+  dataDirectory: directory,
+  agents: { amp: { binary: 'ampo-scripted-agent' } },
   instanceId: 'bench-server',
   labels: { 'ampo.bench': 'server' },
-  options: { concurrency: 4 },
+  concurrency: 4,
 });
 const secret = new Uint8Array(randomBytes(32));
 const server = createServer({ orchestrator: stack.orchestrator, auth: { secret }, rateLimit: false });

@@ -10,8 +10,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { filter, firstValueFrom } from 'rxjs';
-import { createLocalStack } from '../examples/local-demo/src/local-stack.js';
 import { ampDriver } from '../packages/core/src/index.js';
+import { createEmbeddedStack } from '../packages/server/src/index.js';
 import { buildTestImage, createBareRepository, sampleProject, sampleScenario } from '../packages/testkit/src/index.js';
 
 const run = promisify(execFile);
@@ -30,15 +30,16 @@ execFileSync('bash', [join(repositoryRoot, 'scripts/ensure-docker.sh')], { stdio
 const image = await buildTestImage();
 const directory = mkdtempSync(join(tmpdir(), 'ampo-bench-'));
 const repository = createBareRepository({ ...sampleProject, '.ampo/scripted-agent.json': `${JSON.stringify(sampleScenario)}\n` });
-const stack = await createLocalStack({
+const stack = await createEmbeddedStack({
   image,
-  databaseFile: join(directory, 'ampo.db'),
-  reviewsFile: join(directory, 'reviews.json'),
-  agentBinary: 'ampo-scripted-agent',
+  dataDirectory: directory,
+  agents: { amp: { binary: 'ampo-scripted-agent' } },
   instanceId: 'bench',
   labels: { 'ampo.bench': 'task-start' },
-  options: { concurrency: burst },
+  concurrency: burst,
 });
+const git = stack.local?.git;
+if (!git) throw new Error('the bench needs the local mode');
 
 const ampoStart = async (): Promise<number> => {
   const started = performance.now();
@@ -54,8 +55,8 @@ const rawStart = async (): Promise<number> => {
   const started = performance.now();
   // Asynchronous on purpose: the git server answering the clone runs in this very process.
   const container = (await run('docker', ['run', '-d', '--network', 'host', '--init', image, 'sleep', 'infinity'])).stdout.trim();
-  const url = stack.git.serve(repository.bare);
-  const auth = Object.entries(stack.git.authEnv()).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
+  const url = git.serve(repository.bare);
+  const auth = Object.entries(git.authEnv()).flatMap(([key, value]) => ['-e', `${key}=${value}`]);
   await run('docker', ['exec', ...auth, container, 'git', 'clone', '--quiet', '--branch', 'main', '--', url, '/workspace/repo']);
   const { argv } = ampDriver({ binary: 'ampo-scripted-agent' }).buildTurn({ prompt: 'Let sum take an offset', cwd: '/workspace/repo' });
   await new Promise<void>((resolve, reject) => {

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The main job (`npm start`): the local demo (examples/local-demo), ampo with its embedded
-# defaults. The server with its UI will take its place when it lands.
+# The start command. `npm start` (or `bash scripts/start.sh server`): the ampo server with its
+# embedded defaults and the demo repository registered, until Ctrl-C. `npm run demo` (`… demo`):
+# the canned demo, one task from prompt to green checks, printed as it happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-server}"
 [ -d node_modules ] || npm ci --no-audit --no-fund
 # tsx resolves @ampo/* to the packages' sources through tsconfig.json's paths: no build needed.
-exec npx tsx examples/local-demo/src/main.ts
+arguments_file="$(mktemp)"
+node --import tsx examples/local-demo/src/prepare.ts "$mode" "$arguments_file" || { rm -f "$arguments_file"; exit 1; }
+mapfile -d '' -t arguments < "$arguments_file"
+rm -f "$arguments_file"
+# exec: the server is this process, so Ctrl-C and SIGTERM reach it directly.
+exec node --import tsx packages/server/src/cli/main.ts "${arguments[@]}"

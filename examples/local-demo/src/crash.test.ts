@@ -95,8 +95,7 @@ describe('SIGKILL of the orchestrator process: a new process resumes from SQLite
       repository.git('config', 'core.logAllRefUpdates', 'always');
       const config = {
         image,
-        databaseFile: join(directory, 'ampo.db'),
-        reviewsFile: join(directory, 'reviews.json'),
+        dataDirectory: directory,
         instanceId: `crash-${randomUUID().slice(0, 8)}`,
         labels: { 'ampo.test-run': testRun },
         gitPort: await freePort(),
@@ -112,7 +111,7 @@ describe('SIGKILL of the orchestrator process: a new process resumes from SQLite
       const second = startProcess(config);
       expect(await second.exited).toBe(0);
 
-      const store = await createSqliteStore({ filename: config.databaseFile });
+      const store = await createSqliteStore({ filename: join(directory, 'ampo.db') });
       const task = await store.getTask(taskId);
       const events = await store.readEvents(taskId);
       const logs = await store.readLogs(taskId);

@@ -3,15 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OrchestratorEvent, Task, TaskStatus } from '@ampo/core';
+import { createEmbeddedStack, type EmbeddedStack } from '@ampo/server';
 import { containersLabelled, createBareRepository, prepareDocker, sampleProject, sampleScenario } from '@ampo/testkit';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStack } from './local-stack.js';
 
 const testRun = randomUUID();
 const containers = (label = `ampo.test-run=${testRun}`) => containersLabelled(label).join(' ');
 
-type Stack = Awaited<ReturnType<typeof createLocalStack>>;
+type Stack = EmbeddedStack;
 
 /** Containers are removed by effects that run after the terminal status is published: give them a moment. */
 const containersOfTask = async (taskId: string) => {
@@ -38,14 +38,13 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
   const newStack = async (scenario: object = sampleScenario, options = {}) => {
     const directory = mkdtempSync(join(tmpdir(), 'ampo-e2e-'));
     const repository = createBareRepository({ ...sampleProject, '.ampo/scripted-agent.json': `${JSON.stringify(scenario)}\n` });
-    const stack = await createLocalStack({
+    const stack = await createEmbeddedStack({
       image,
-      databaseFile: join(directory, 'ampo.db'),
-      reviewsFile: join(directory, 'reviews.json'),
-      agentBinary: 'ampo-scripted-agent',
+      dataDirectory: directory,
+      agents: { amp: { binary: 'ampo-scripted-agent' } },
       labels: { 'ampo.test-run': testRun },
       instanceId: `e2e-${randomUUID().slice(0, 8)}`,
-      options,
+      orchestrator: options,
     });
     stacks.push(stack);
     return { stack, repository };
@@ -91,7 +90,7 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
 
     // The branch holds the fix; a review request exists and shows both attempts.
     expect(repository.git('show', `${task.branch}:src/sum.js`)).toContain('const offset = 0;');
-    const [review] = await stack.source.reviewRequests();
+    const [review] = (await stack.local?.source.reviewRequests()) ?? [];
     expect(review).toMatchObject({ head: task.branch, base: 'main', taskId: task.id });
     expect(review?.body).toMatch(/\| 1 \| \w{7} \| failure \|/);
     expect(review?.body).toMatch(/\| 2 \| \w{7} \| success \|/);
@@ -99,7 +98,7 @@ describe('the CI feedback loop end to end: Docker, SQLite, local git and checks,
     // Nothing of the task is left running.
     expect(await containersOfTask(task.id)).toBe('');
     const logs = await stack.store.readLogs(task.id);
-    expect(JSON.stringify([events, logs])).not.toContain(stack.git.token);
+    expect(JSON.stringify([events, logs])).not.toContain(stack.local?.git.token);
   }, 300_000);
 
   it('stops at the attempt bound when the agent never gets it right', async () => {

@@ -10,3 +10,5 @@ export type { RateLimitSettings } from './http/rate-limit.js';
 export type { LiveSettings } from './live/live-settings.js';
 export { asCoreLogger, createDefaultLogger } from './logging/logger.js';
 export type { GitHubWebhookSettings } from './routes/webhooks.js';
+export { createEmbeddedStack, type EmbeddedStack } from './stack/create-embedded-stack.js';
+export type { DockerEngine, EmbeddedStackSettings, GitHubAppCredentials } from './stack/embedded-stack-settings.js';

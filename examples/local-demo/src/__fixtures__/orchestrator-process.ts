@@ -1,12 +1,11 @@
 // One orchestrator process for the crash tests: it prints every event as a JSON line, so the
-// parent can SIGKILL it at a chosen moment and start another on the same database.
+// parent can SIGKILL it at a chosen moment and start another on the same data directory.
 import type { OrchestratorEvent } from '@ampo/core';
-import { createLocalStack } from '../local-stack.js';
+import { createEmbeddedStack } from '@ampo/server';
 
 const config = JSON.parse(process.env.AMPO_PROCESS_CONFIG ?? '{}') as {
   image: string;
-  databaseFile: string;
-  reviewsFile: string;
+  dataDirectory: string;
   instanceId: string;
   labels: Record<string, string>;
   gitPort: number;
@@ -14,7 +13,14 @@ const config = JSON.parse(process.env.AMPO_PROCESS_CONFIG ?? '{}') as {
   createTask?: { repo: string; prompt: string };
 };
 
-const stack = await createLocalStack({ ...config, agentBinary: 'ampo-scripted-agent' });
+const stack = await createEmbeddedStack({
+  image: config.image,
+  dataDirectory: config.dataDirectory,
+  instanceId: config.instanceId,
+  labels: config.labels,
+  git: { port: config.gitPort, token: config.gitToken },
+  agents: { amp: { binary: 'ampo-scripted-agent' } },
+});
 stack.orchestrator.events$.subscribe((event: OrchestratorEvent) => console.log(JSON.stringify(event)));
 await stack.orchestrator.start();
 if (config.createTask) await stack.orchestrator.createTask({ ...config.createTask, maxCiAttempts: 3 });
