@@ -37,6 +37,35 @@ export interface TestServer {
 
 const fixedSum = 'export const sum = (a: number, b: number) => a + b;\n';
 
+/**
+ * Requests over a real socket to `url`; every `/api` response is checked against the OpenAPI
+ * document. `token` is sent unless a request gives its own (or `null` for none).
+ */
+export const createApiClient =
+  (url: string, defaultToken: string | null, checker: OpenApiChecker) =>
+  async <T = unknown>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse<T>> => {
+    const headers: Record<string, string> = { ...requestOptions.headers };
+    const token = requestOptions.token === undefined ? defaultToken : requestOptions.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Uint8Array | undefined;
+    if (requestOptions.raw !== undefined) body = requestOptions.raw;
+    else if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
+    const contentType =
+      requestOptions.contentType === undefined ? (body !== undefined ? 'application/json' : null) : requestOptions.contentType;
+    if (contentType) headers['content-type'] = contentType;
+    const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
+    const text = await response.text();
+    const type = response.headers.get('content-type');
+    const parsed = type?.includes('json') && text.length > 0 ? JSON.parse(text) : text;
+    const pathname = new URL(path, url).pathname;
+    if (pathname.startsWith('/api/')) checker.check(method, pathname, response.status, text.length > 0 ? type : null, parsed);
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  };
+
+/** The server's OpenAPI document, and a checker for responses against it. */
+export const openApiCheckerFor = async (url: string) =>
+  createOpenApiChecker((await (await fetch(`${url}/api/openapi.json`)).json()) as OpenApiDocument);
+
 /** A server on 127.0.0.1 over core's in-memory ports (a real orchestrator on fakes). */
 export const startTestServer = async (
   options: { world?: Partial<FakeWorldOptions>; settings?: Partial<ServerSettings>; orchestrator?: Orchestrator } = {},
@@ -55,34 +84,11 @@ export const startTestServer = async (
     ...options.settings,
   });
   const listening = await server.listen({ port: 0 });
-  const document = (await (await fetch(`${listening.url}/api/openapi.json`)).json()) as OpenApiDocument;
-  const checker = createOpenApiChecker(document);
+  const checker = await openApiCheckerFor(listening.url);
   const tokens = createTokenService({ secret });
   const adminToken = (await tokens.issue({ subject: 'tester', scopes: ['admin'], use: 'access', ttlSeconds: 3600 })).token;
 
-  const request = async <T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<ApiResponse<T>> => {
-    const headers: Record<string, string> = { ...requestOptions.headers };
-    const token = requestOptions.token === undefined ? adminToken : requestOptions.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | Uint8Array | undefined;
-    if (requestOptions.raw !== undefined) body = requestOptions.raw;
-    else if (requestOptions.body !== undefined) body = JSON.stringify(requestOptions.body);
-    const contentType =
-      requestOptions.contentType === undefined ? (body !== undefined ? 'application/json' : null) : requestOptions.contentType;
-    if (contentType) headers['content-type'] = contentType;
-    const response = await fetch(`${listening.url}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      redirect: 'manual',
-    });
-    const text = await response.text();
-    const type = response.headers.get('content-type');
-    const parsed = type?.includes('json') && text.length > 0 ? JSON.parse(text) : text;
-    const pathname = new URL(path, listening.url).pathname;
-    if (pathname.startsWith('/api/')) checker.check(method, pathname, response.status, text.length > 0 ? type : null, parsed);
-    return { status: response.status, headers: response.headers, body: parsed as T };
-  };
+  const request = createApiClient(listening.url, adminToken, checker);
 
   return {
     world,
