@@ -112,7 +112,7 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
     const started = performance.now();
     await next();
     // The path only: a query may carry a ticket or a login code.
-    logger.info('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+    logger.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
   });
   if (limiter) {
     app.use('/api/*', async (c, next) => {

@@ -6,6 +6,7 @@ import type { CliIo, CommandResult } from './cli-io.js';
 import type { StartOptions } from './command-options.js';
 import { browserUrl, secretOf } from './data-directory.js';
 import { agentsOf, describeStack, noAgentProblem, stackSettingsOf } from './stack-settings.js';
+import { createTerminalLogger } from './terminal-logger.js';
 
 /** How long a stop waits for open requests before it goes on without them. */
 const closeTimeoutMs = 10_000;
@@ -46,7 +47,8 @@ export const startCommand = async (options: StartOptions, io: CliIo): Promise<Co
     return 1;
   }
   const pinoLogger = createDefaultLogger(options.logLevel ?? 'info');
-  const logger = asCoreLogger(pinoLogger);
+  // A person at a terminal reads lines; anything else (a service manager, a log shipper) gets JSON.
+  const logger = process.stdout.isTTY ? createTerminalLogger(options.logLevel ?? 'info', (line) => io.err(line)) : asCoreLogger(pinoLogger);
   let stack: EmbeddedStack;
   let secret: Uint8Array;
   try {
