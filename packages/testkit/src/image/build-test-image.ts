@@ -223,7 +223,7 @@ const inProcess = new Map<string, Promise<string>>();
  * ca-certificates and nodejs from the mirror apt already uses, add the non-root `agent` user
  * (uid 1000) and `/workspace`, `docker import` it, then add the scripted agent (and, when asked,
  * the real agent CLIs). Built once per machine: the tag is a content hash of the recipe and the
- * files copied in. The default build is also tagged `ampo-test-worker:latest`. Needs a running
+ * files copied in. The default image is also tagged `ampo-test-worker:latest` (on every call). Needs a running
  * engine (scripts/ensure-docker.sh) and, to debootstrap, root.
  * @returns the image reference, `ampo-test-worker:<hash>`
  */
@@ -233,17 +233,28 @@ export const buildTestImage = (options: BuildTestImageOptions = {}): Promise<str
   const pending = inProcess.get(reference);
   if (pending) return pending;
   const log = options.log ?? (() => {});
+  // `latest` names the default image the last caller asked for, built now or long ago: another
+  // checkout on the same engine may have moved it to its own recipe in between.
+  const tagLatest = async () => {
+    if (!resolved.agentClis) await runChecked('docker', ['tag', reference, `${testImageName}:latest`]);
+  };
   const run = async () => {
-    if (await imageExists(reference)) return reference;
+    if (await imageExists(reference)) {
+      await tagLatest();
+      return reference;
+    }
     if ((await runCommand('docker', ['info'])).code !== 0)
       throw new AmpoError('unavailable', 'No Docker engine answers; start one with: bash scripts/ensure-docker.sh');
     return withLock(async () => {
-      if (await imageExists(reference)) return reference;
+      if (await imageExists(reference)) {
+        await tagLatest();
+        return reference;
+      }
       const base = `${testImageName}-base:${hash(baseRecipe)}`;
       if (!(await imageExists(base))) await buildBase(base, log);
       if (resolved.agentDirectory || resolved.agentClis) await addLayer(base, reference, resolved, log);
       else await runChecked('docker', ['tag', base, reference]);
-      if (!resolved.agentClis) await runChecked('docker', ['tag', reference, `${testImageName}:latest`]);
+      await tagLatest();
       log(`built ${reference}`);
       return reference;
     });
