@@ -41,7 +41,8 @@ describe('ampo-server with a GitHub App (against the GitHub simulator)', () => {
       },
     );
     const [, url = ''] = await server.line(/^ampo is listening at (\S+)$/);
-    expect(server.lines.join('\n')).toContain(`GitHub App ${sim.appId}: tasks run against GitHub repositories (owner/name)`);
+    // Printed after the line above, maybe in a later chunk of the pipe.
+    await server.line(new RegExp(`GitHub App ${sim.appId}: tasks run against GitHub repositories \\(owner/name\\)`));
     sim.setWebhookUrl(`${url}/api/webhooks/github`);
     const token = (await run([...binFromSource, 'token', '--data-dir', data, '--scope', 'tasks:write'])).stdout;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
