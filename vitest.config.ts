@@ -17,10 +17,12 @@ export default defineConfig({
       { find: /^@ampo\/store-sqlite$/, replacement: source('./packages/store-sqlite/src/index.ts') },
       { find: /^@ampo\/server$/, replacement: source('./packages/server/src/index.ts') },
       { find: /^@ampo\/react-ui$/, replacement: source('./packages/react-ui/src/index.ts') },
+      // `@vitest-environment ampo-dom`: happy-dom with Node's network, for tests that run a server in-process.
+      { find: /^vitest-environment-ampo-dom$/, replacement: source('./packages/react-ui/src/test-support/dom-environment.ts') },
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'packages/*/src/**/*.test.tsx', 'packages/*/test/**/*.test.ts', 'examples/*/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

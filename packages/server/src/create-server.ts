@@ -20,7 +20,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { repositoryRoutes } from './routes/repositories.js';
 import { taskHistoryRoutes } from './routes/task-history.js';
 import { taskRoutes } from './routes/tasks.js';
-import { webAppRoutes } from './routes/web-app.js';
+import { defaultWebAppDirectory, webAppRoutes } from './routes/web-app.js';
 import { type GitHubWebhookSettings, webhookRoutes } from './routes/webhooks.js';
 import type { ServerContext } from './server-context.js';
 import type { ServerEnv } from './server-env.js';
@@ -42,7 +42,10 @@ export interface ServerSettings {
   github?: GitHubWebhookSettings;
   /** Repositories the UI offers in its new-task form, and whether they are local paths or GitHub's `owner/name`. */
   repositories?: { list?: readonly string[]; mode?: 'local' | 'github' };
-  /** The web app's build (`index.html` and its assets) served at `/`. @default none: a page that says so */
+  /**
+   * The web app's build (`index.html` and its assets) served at `/`.
+   * @default the app shipped in this package (`dist/web-app`); without one, a page that says so
+   */
   webAppDirectory?: string;
   live?: LiveSettings;
   /** Requests per client; `false` turns the limit off. */
@@ -147,7 +150,7 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
       ? problemResponse(problem('not-found', `There is no ${c.req.method} ${c.req.path}.`))
       : c.text('Not found', 404),
   );
-  app.route('/', webAppRoutes(settings.webAppDirectory));
+  app.route('/', webAppRoutes(settings.webAppDirectory ?? defaultWebAppDirectory()));
 
   app.onError((error, c) => {
     const body = problemOf(error);

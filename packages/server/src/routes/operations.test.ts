@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Problem, Task } from '@ampo/core';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../test-support/test-server.js';
@@ -104,7 +107,7 @@ describe('rate limits', () => {
 
 describe('the web app at /', () => {
   it('says plainly when the app is not built, with security headers', async () => {
-    const test = await startTestServer();
+    const test = await startTestServer({ settings: { webAppDirectory: mkdtempSync(join(tmpdir(), 'ampo-no-app-')) } });
     try {
       const response = await fetch(`${test.url}/`);
       expect(response.status).toBe(200);

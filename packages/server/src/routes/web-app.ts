@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import type { ServerEnv } from '../server-env.js';
 
@@ -30,6 +31,16 @@ const pageHeaders = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/**
+ * Where the web app's build is: `dist/web-app` inside this package (copied there by its build),
+ * found from the bundle (`dist/index.js`) or from the sources (`src/routes/`); in a checkout that
+ * has not built the server yet, the web app's own build.
+ */
+export const defaultWebAppDirectory = (): string | undefined =>
+  ['./web-app/', '../../dist/web-app/', '../../../web-app/dist/']
+    .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+    .find((directory) => existsSync(join(directory, 'index.html')));
 
 /**
  * The web app at `/`: files from `directory` (a Vite build), with `index.html` for every other

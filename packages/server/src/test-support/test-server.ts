@@ -53,7 +53,12 @@ export const createApiClient =
     const contentType =
       requestOptions.contentType === undefined ? (body !== undefined ? 'application/json' : null) : requestOptions.contentType;
     if (contentType) headers['content-type'] = contentType;
-    const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual' });
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: body as BodyInit } : {}),
+      redirect: 'manual',
+    });
     const text = await response.text();
     const type = response.headers.get('content-type');
     const parsed = type?.includes('json') && text.length > 0 ? JSON.parse(text) : text;
