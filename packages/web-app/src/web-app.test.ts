@@ -78,6 +78,27 @@ describe('the web app in Chromium against the real server and the local stack', 
     }
   };
 
+  /**
+   * What the page's log shows, and the stored log it must equal. The task may still be printing,
+   * so both are read again until they agree on a length (or a minute has passed).
+   */
+  const shownAndStoredLog = async (taskId: string) => {
+    for (let tries = 0; ; tries++) {
+      const expected = expectedLogLines(await logOf(taskId));
+      await page
+        .waitForFunction(
+          (count) => Number(document.querySelector('.ampo-live-log__viewport')?.getAttribute('data-line-count')) >= count,
+          expected.length,
+          { timeout: 30_000 },
+        )
+        .catch(() => undefined);
+      const shown = await readLiveLog(page);
+      const again = expectedLogLines(await logOf(taskId));
+      if ((shown.numbers.length === again.length && again.length === expected.length) || tries >= 30) return { shown, expected: again };
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     const [image, webAppDirectory] = await Promise.all([prepareDocker(), buildWebApp(join(output, 'app'))]);
@@ -194,12 +215,7 @@ describe('the web app in Chromium against the real server and the local stack', 
   it('reloads in the middle of the run and shows the same log, with no gap and no line twice', async () => {
     await page.reload();
     await page.locator('.ampo-task-detail[data-status="ci-waiting"]').waitFor();
-    const expected = expectedLogLines(await logOf(slowTaskId));
-    await page.waitForFunction(
-      (count) => Number(document.querySelector('.ampo-live-log__viewport')?.getAttribute('data-line-count')) === count,
-      expected.length,
-    );
-    const shown = await readLiveLog(page);
+    const { shown, expected } = await shownAndStoredLog(slowTaskId);
     expect(shown.numbers).toEqual(expected.map((_, index) => index + 1));
     expect(shown.lines).toEqual(expected.map((line) => line.replace(/\u001b\[[0-9;]*m/g, '')));
     expect(expected.length).toBeGreaterThan(150);
@@ -231,12 +247,8 @@ describe('the web app in Chromium against the real server and the local stack', 
     expect(await transcript.locator('[data-from="agent"]').filter({ hasText: '[scripted agent] Noted your second message.' }).count()).toBe(
       1,
     );
-    const expected = expectedLogLines(await logOf(slowTaskId));
-    await page.waitForFunction(
-      (count) => Number(document.querySelector('.ampo-live-log__viewport')?.getAttribute('data-line-count')) === count,
-      expected.length,
-    );
-    expect((await readLiveLog(page)).numbers).toEqual(expected.map((_, index) => index + 1));
+    const { shown, expected } = await shownAndStoredLog(slowTaskId);
+    expect(shown.numbers).toEqual(expected.map((_, index) => index + 1));
   });
 
   it('cancels the running task after a confirmation', async () => {

@@ -63,9 +63,9 @@ describe('the task components', () => {
       </AmpoProvider>,
     );
     expect(await screen.findByRole('heading', { name: 'Turn 1 · for the task' })).toBeTruthy();
-    expect(screen.getByRole('heading', { name: 'Turn 2 · for CI feedback' })).toBeTruthy();
-    expect(screen.getByText('Changed sum.')).toBeTruthy();
-    expect(screen.getByText('Fixed the sign.')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: 'Turn 2 · for CI feedback' })).toBeTruthy();
+    expect(await screen.findByText('Changed sum.')).toBeTruthy();
+    expect(await screen.findByText('Fixed the sign.')).toBeTruthy();
     expect(screen.getAllByText('edit_file')).toHaveLength(2);
     await expectAccessible(container);
   });
