@@ -17,15 +17,25 @@ export type CiConclusion = z.infer<typeof CiConclusion>;
 export const FailureKind = z.enum(['lint', 'type', 'test', 'build', 'infra', 'unknown']);
 export type FailureKind = z.infer<typeof FailureKind>;
 
+/** How much a linter's or type checker's diagnostic weighs; absent for tests and builds. */
+export const FailureSeverity = z.enum(['error', 'warning', 'info']);
+export type FailureSeverity = z.infer<typeof FailureSeverity>;
+
 /** One precise reason a check failed, small enough to go into a prompt. */
 export const CiFailure = z.object({
   check: z.string(),
   job: z.string().optional(),
   step: z.string().optional(),
   kind: FailureKind.default('unknown'),
+  /** A diagnostic's severity: errors come first, then warnings; infos only when nothing else is there. */
+  severity: FailureSeverity.optional(),
   test: z.string().optional(),
+  /** Where the failure arose: the first frame in the repository's code, relative to the repository. */
   file: z.string().optional(),
   line: z.number().int().positive().optional(),
+  /** The failing test's own location, when it differs from `file`/`line` (the code it tests threw). */
+  testFile: z.string().optional(),
+  testLine: z.number().int().positive().optional(),
   message: z.string().default(''),
   /** The last relevant lines of the failing log. Untrusted text. */
   logExcerpt: z.string().optional(),
