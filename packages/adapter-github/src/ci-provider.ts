@@ -11,6 +11,7 @@ import {
   normaliseMessage,
 } from '@ampo/core';
 import { Observable } from 'rxjs';
+import { changedFiles, mayBeFlaky, rerunFailedJobs } from './ci-rerun.js';
 import { extractFailures, overallConclusion, readCi } from './ci-snapshot.js';
 import type { CiWakeups } from './ci-wakeups.js';
 import { type GitHubClient, parseRepo, type RequiredPermission, toAmpoError } from './github-client.js';
@@ -30,7 +31,11 @@ const checksRead: RequiredPermission = ['checks', 'read'];
 
 const failureKey = (failure: CiFailure) => `${failure.check}\u0000${failure.test ?? ''}\u0000${normaliseMessage(failure.message)}`;
 
-/** {@link CiProvider} over GitHub check runs, commit statuses and Actions. */
+/**
+ * {@link CiProvider} over GitHub check runs, commit statuses and Actions. A `target.rerun` re-runs
+ * the failed jobs of those checks first; a red result whose failures could be flaky tests names the
+ * files the branch changed (GitHub's compare, one request).
+ */
 export const createGitHubCiProvider = (settings: {
   client: GitHubClient;
   clock: Clock;
@@ -85,6 +90,8 @@ export const createGitHubCiProvider = (settings: {
         let wokenWhilePolling = false;
         let lastStatus = '';
         let noChecksSince: number | undefined;
+        // A re-run is asked for once, before the first look that counts.
+        let rerunPending = target.rerun !== undefined;
 
         const schedule = (ms: number) => {
           timer?.();
@@ -103,8 +110,14 @@ export const createGitHubCiProvider = (settings: {
           try {
             const { owner, repo } = parseRepo(target.repo);
             const { octokit, permissions } = await client.installation(target.repo, checksRead);
-            const snapshot = await readCi(octokit, owner, repo, target.sha, { signal: controller.signal, permissions });
+            let snapshot = await readCi(octokit, owner, repo, target.sha, { signal: controller.signal, permissions });
             if (stopped) return;
+            if (rerunPending && target.rerun) {
+              rerunPending = false;
+              const asked = await rerunFailedJobs(client, logger, target, snapshot, target.rerun.checks, controller.signal);
+              if (asked > 0) snapshot = await readCi(octokit, owner, repo, target.sha, { signal: controller.signal, permissions });
+              if (stopped) return;
+            }
             const statusKey = JSON.stringify(snapshot.checks.map((check) => [check.name, check.state, check.conclusion]));
             if (statusKey !== lastStatus) {
               lastStatus = statusKey;
@@ -122,12 +135,24 @@ export const createGitHubCiProvider = (settings: {
             const conclusion = overallConclusion(snapshot.checks);
             let failures: CiFailure[] = [];
             let baseFailures: CiFailure[] = [];
+            let changed: string[] | undefined;
             if (conclusion !== 'success') {
               failures = await extractFailures(octokit, owner, repo, snapshot, { signal: controller.signal, permissions });
               ({ charged: failures, base: baseFailures } = await splitBaseFailures(target, failures, controller.signal));
+              if (mayBeFlaky(failures)) changed = await changedFiles(client, target, controller.signal);
             }
             if (stopped) return;
-            subscriber.next({ type: 'result', result: { sha: target.sha, conclusion, checks: snapshot.checks, failures, baseFailures } });
+            subscriber.next({
+              type: 'result',
+              result: {
+                sha: target.sha,
+                conclusion,
+                checks: snapshot.checks,
+                failures,
+                baseFailures,
+                ...(changed ? { changedFiles: changed } : {}),
+              },
+            });
             subscriber.complete();
           } catch (error) {
             if (stopped) return;

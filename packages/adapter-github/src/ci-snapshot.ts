@@ -19,7 +19,17 @@ interface CheckRunSlice {
   started_at: string | null;
   completed_at: string | null;
   app: { slug?: string } | null;
+  check_suite?: { id: number } | null;
   output: { title: string | null; summary: string | null; annotations_count: number };
+}
+
+/** One workflow run as ampo needs it. */
+export interface WorkflowRunSlice {
+  id: number;
+  check_suite_id?: number;
+  status: string | null;
+  conclusion: string | null;
+  run_attempt?: number;
 }
 
 interface StatusSlice {
@@ -36,6 +46,7 @@ export interface CiSnapshot {
   runs: CheckRunSlice[];
   statuses: StatusSlice[];
   failedWorkflowRunIds: number[];
+  workflowRuns: WorkflowRunSlice[];
 }
 
 const knownConclusions = new Set<string>(CiConclusionSchema.options);
@@ -101,6 +112,7 @@ export const readCi = async (
     failedWorkflowRunIds: workflowRuns
       .filter((run) => run.status === 'completed' && !isGreen(toConclusion(run.conclusion)))
       .map((run) => run.id),
+    workflowRuns: workflowRuns as WorkflowRunSlice[],
   };
 };
 

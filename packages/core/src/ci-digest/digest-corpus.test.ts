@@ -242,6 +242,12 @@ describe('the digest corpus', () => {
       text = text.replace(table(text), rendered);
       writeFileSync(readme, text);
     }
-    expect(table(text)).toBe(rendered);
+    // Biome aligns the columns of Markdown tables: compare cells, not padding.
+    const cells = (markdown: string) =>
+      markdown
+        .split('\n')
+        .map((line) => (line.startsWith('|') ? line.replace(/\s+/g, ' ').replace(/-{3,}/g, '---') : line))
+        .join('\n');
+    expect(cells(table(text))).toBe(cells(rendered));
   });
 });
