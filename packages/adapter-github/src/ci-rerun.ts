@@ -1,4 +1,4 @@
-import type { CiFailure, CiTarget, Logger } from '@ampo/core';
+import type { CiTarget, Logger } from '@ampo/core';
 import { isGreen } from '@ampo/core';
 import type { CiSnapshot } from './ci-snapshot.js';
 import { type GitHubClient, parseRepo, type RequiredPermission, toAmpoError } from './github-client.js';
@@ -10,9 +10,9 @@ const compareFileLimit = 300;
 
 /**
  * Asks GitHub to run the failed jobs of `checks` again (`rerun-failed-jobs` on their workflow runs,
- * found through the check runs' suites). A run still running is only followed; checks that are
- * not Actions jobs cannot be re-run through the API and keep their result. Without `actions:
- * write` nothing is re-run (the loop then charges the failure as usual) and a warning says why.
+ * a workflow run being the check suite of its jobs). A run still running is only followed; checks
+ * that are not Actions jobs cannot be re-run through the API and keep their result. Without
+ * `actions: write` nothing is re-run (the loop then charges the failure as usual), with a warning.
  */
 export const rerunFailedJobs = async (
   client: GitHubClient,
@@ -28,10 +28,7 @@ export const rerunFailedJobs = async (
       .filter((run) => wanted.has(run.name) && run.status === 'completed' && !isGreen((run.conclusion ?? 'failure') as 'failure'))
       .flatMap((run) => (run.check_suite ? [run.check_suite.id] : [])),
   );
-  const runs = snapshot.workflowRuns.filter(
-    (run) => run.check_suite_id !== undefined && suites.has(run.check_suite_id) && run.status === 'completed',
-  );
-  if (runs.length === 0) return 0;
+  if (suites.size === 0) return 0;
   const { owner, repo } = parseRepo(target.repo);
   let octokit: Awaited<ReturnType<GitHubClient['installation']>>['octokit'];
   try {
@@ -40,8 +37,15 @@ export const rerunFailedJobs = async (
     logger.warn('cannot re-run failed jobs', { repo: target.repo, sha: target.sha, message: String((error as Error).message ?? error) });
     return 0;
   }
+  const workflowRuns = await octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, {
+    owner,
+    repo,
+    head_sha: target.sha,
+    per_page: 100,
+    request: { signal },
+  });
   let asked = 0;
-  for (const run of runs) {
+  for (const run of workflowRuns.filter((candidate) => suites.has(candidate.check_suite_id ?? -1) && candidate.status === 'completed')) {
     try {
       await octokit.rest.actions.reRunWorkflowFailedJobs({ owner, repo, run_id: run.id, request: { signal } });
       asked++;
@@ -54,16 +58,21 @@ export const rerunFailedJobs = async (
   return asked;
 };
 
-/** Whether the loop could call these failures flaky at all: only then are the changed files worth a request. */
-export const mayBeFlaky = (failures: readonly CiFailure[]): boolean =>
-  failures.some((failure) => failure.kind === 'test') &&
-  failures.every((failure) => failure.kind === 'infra' || (failure.kind === 'test' && !!(failure.file || failure.testFile)));
+export interface Comparison {
+  /** The base branch's head, as the compare saw it. */
+  baseSha: string;
+  /** The files the branch changed since it left the base; undefined when GitHub's list was cut. */
+  files: string[] | undefined;
+}
 
-/** The files the commits from the base branch to `sha` changed, by GitHub's compare; undefined when it cannot tell. */
-export const changedFiles = async (client: GitHubClient, target: CiTarget, signal: AbortSignal): Promise<string[] | undefined> => {
+/**
+ * One request for two answers about a red commit: the base branch's head (for failures that also
+ * happen there) and the files the branch changed (for failures in code the agent did not touch).
+ */
+export const compareWithBase = async (client: GitHubClient, target: CiTarget, signal: AbortSignal): Promise<Comparison | undefined> => {
   const { owner, repo } = parseRepo(target.repo);
+  const { octokit } = await client.installation(target.repo, contentsRead);
   try {
-    const { octokit } = await client.installation(target.repo, contentsRead);
     const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
       owner,
       repo,
@@ -71,8 +80,10 @@ export const changedFiles = async (client: GitHubClient, target: CiTarget, signa
       request: { signal },
     });
     const files = data.files ?? [];
-    return files.length >= compareFileLimit ? undefined : files.map((file) => file.filename);
-  } catch {
-    return undefined;
+    return { baseSha: data.base_commit.sha, files: files.length >= compareFileLimit ? undefined : files.map((file) => file.filename) };
+  } catch (error) {
+    // No base branch, or no history in common: nothing to compare with.
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw toAmpoError(error, `comparing ${target.sha.slice(0, 12)} with ${target.baseBranch}`, contentsRead, target.repo);
   }
 };
