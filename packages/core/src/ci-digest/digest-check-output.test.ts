@@ -26,13 +26,14 @@ describe('digestCheckOutput', () => {
   it('gives what no parser knows the kind its check, step or npm script is named for', () => {
     const silent = (check: string, step?: string) =>
       digestCheckOutput({ check, ...(step ? { step } : {}), output: 'step 1\n', exitCode: 1 })[0]?.kind;
-    expect([silent('build'), silent('typecheck'), silent('lint'), silent('unit tests'), silent('ci', 'npm run build')]).toEqual([
-      'build',
-      'type',
-      'lint',
-      'test',
-      'build',
-    ]);
+    expect([
+      silent('build'),
+      silent('typecheck'),
+      silent('lint'),
+      silent('unit tests'),
+      silent('ci', 'npm run build'),
+      silent('ci', 'make test'),
+    ]).toEqual(['build', 'type', 'lint', 'test', 'build', 'test']);
     const script = '\n> shop@1.0.0 typecheck\n> node scripts/check-types.mjs\n\nError: 3 declarations disagree\n';
     expect(digestCheckOutput({ check: 'ci', output: script, exitCode: 1 })).toMatchObject([
       { kind: 'type', message: 'Error: 3 declarations disagree' },

@@ -3,11 +3,12 @@ import type { FailureKind } from '../domain/ci.js';
 const byName: ReadonlyArray<[FailureKind, RegExp]> = [
   ['type', /\b(type-?check(ing)?|types|tsc|mypy|pyright|flow)\b/i],
   ['lint', /\b(lint(ing)?|eslint|biome|vet|clippy|fmt|format(ting)?|prettier|style|ruff|rubocop)\b/i],
+  // Tests before builds: `make test` runs tests.
+  ['test', /\b(tests?|spec|e2e|unit|integration|jest|vitest|mocha|pytest|rspec|phpunit|go test|cargo test|mvn test)\b/i],
   [
     'build',
     /\b(build|compile|bundle|package|dist|esbuild|vite build|webpack|rollup|tsup|make|cargo build|go build|mvn (package|compile))\b/i,
   ],
-  ['test', /\b(tests?|spec|e2e|unit|integration|jest|vitest|mocha|pytest|rspec|phpunit|go test|cargo test|mvn test)\b/i],
 ];
 
 /** What a check, step or script is for, by its name or command (`build`, `npm run typecheck`, `eslint .`). */
