@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { createDockerRuntime } from '@ampo/adapter-docker';
 import { buildTestImage } from '@ampo/testkit';
 
-const startRounds = 10;
-const throughputRounds = 5;
+const startRounds = 20;
+const throughputRounds = 7;
 const outputBytes = 200 * 2 ** 20;
 
 const median = (values: number[]) => {

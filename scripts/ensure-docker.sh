@@ -1,32 +1,45 @@
 #!/usr/bin/env bash
-# Makes sure a Docker engine answers. Used by .ci/run, the test command and the start command.
+# Makes sure a Docker engine answers, and that the offline worker image can be built (debootstrap).
+# Used by .ci/run, the test command and the start command.
 #
-# - An engine already answers: exit 0, silently.
-# - Debian and root: install docker.io (and debootstrap, for the offline worker image) if missing,
-#   start dockerd in the background without a bridge network, wait until it answers.
+# - An engine answers and debootstrap is there: exit 0, silently.
+# - Debian and root: install what is missing (docker.io, debootstrap), start dockerd in the
+#   background without a bridge network if none answers, wait until it answers.
+# - An engine answers elsewhere, without debootstrap: say so (the image builder then uses the
+#   production Dockerfile when a registry answers) and exit 0.
 # - Otherwise: say what to do and exit 1.
 #
 # Environment: AMPO_DOCKERD_LOG (default /tmp/ampo-dockerd.log), AMPO_DOCKERD_PID
-# (default /tmp/ampo-dockerd.pid), AMPO_DOCKERD_WAIT seconds (default 60).
+# (default /tmp/ampo-dockerd.pid), AMPO_DOCKERD_WAIT seconds (default 60), AMPO_ENSURE_DOCKER_LOCK
+# (default /tmp/ampo-ensure-docker.lock).
 set -euo pipefail
 
 log_file="${AMPO_DOCKERD_LOG:-/tmp/ampo-dockerd.log}"
 pid_file="${AMPO_DOCKERD_PID:-/tmp/ampo-dockerd.pid}"
 wait_seconds="${AMPO_DOCKERD_WAIT:-60}"
+lock_file="${AMPO_ENSURE_DOCKER_LOCK:-/tmp/ampo-ensure-docker.lock}"
 
 # A wedged engine must not hang the caller: give each probe 10 s.
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
 say() { echo "ensure-docker: $*" >&2; }
 
-if command -v docker >/dev/null 2>&1 && engine_answers; then
-  exit 0
-fi
+has_debootstrap() { command -v debootstrap >/dev/null 2>&1; }
+
+engine_ready=false
+if command -v docker >/dev/null 2>&1 && engine_answers; then engine_ready=true; fi
+if [ "$engine_ready" = true ] && has_debootstrap; then exit 0; fi
 
 is_debian=false
 if [ -r /etc/os-release ] && grep -qiE '^(ID|ID_LIKE)=.*debian' /etc/os-release; then is_debian=true; fi
 
 if [ "$is_debian" != true ] || [ "$(id -u)" != 0 ]; then
+  if [ "$engine_ready" = true ]; then
+    say "debootstrap is not installed: the offline worker image is built with it (as root)."
+    say "Install it (Debian/Ubuntu: sudo apt-get install debootstrap), or let the image builder use"
+    say "packages/adapter-docker/worker-image/Dockerfile, which needs a reachable image registry."
+    exit 0
+  fi
   say "no Docker engine answers (docker info failed)."
   say "Start one yourself: install Docker (https://docs.docker.com/engine/install/) and run"
   say "  sudo systemctl start docker     (or: sudo dockerd &)"
@@ -37,14 +50,18 @@ fi
 
 # Test files call this in parallel: one installs and starts, the others wait and then see it answer.
 if command -v flock >/dev/null 2>&1; then
-  exec 9>/tmp/ampo-ensure-docker.lock
-  flock 9
-  if command -v docker >/dev/null 2>&1 && engine_answers; then exit 0; fi
+  exec 9>"$lock_file"
+  if ! flock -w 600 9; then
+    say "waited 10 minutes for $lock_file: another ensure-docker.sh (or a process that inherited its lock) holds it"
+    exit 1
+  fi
+  if command -v docker >/dev/null 2>&1 && engine_answers; then engine_ready=true; fi
+  if [ "$engine_ready" = true ] && has_debootstrap; then exit 0; fi
 fi
 
 missing=()
-command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
-command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+[ "$engine_ready" = true ] || command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+has_debootstrap || missing+=(debootstrap)
 if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   # Someone else's apt run may hold the dpkg lock: wait for it rather than fail.
@@ -60,7 +77,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   say "installing ${missing[*]}"
   # policy-rc.d keeps the package's init script from starting its own daemon: we start ours below.
   policy_created=false
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
+  if [[ " ${missing[*]} " == *" docker.io "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
     policy_created=true
@@ -72,6 +89,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   [ "$policy_created" = true ] && rm -f /usr/sbin/policy-rc.d
 fi
+
+# An engine that already answered needs nothing started.
+if [ "$engine_ready" = true ]; then exit 0; fi
 
 # A daemon we started earlier may still be coming up: only start another if it is gone.
 running_pid=""
@@ -85,7 +105,8 @@ fi
 if [ -z "$running_pid" ]; then
   dockerd_bin="$(command -v dockerd)"
   # No bridge and no iptables: containers use host networking or none.
-  nohup "$dockerd_bin" --bridge=none --iptables=false --ip-masq=false >>"$log_file" 2>&1 </dev/null &
+  # 9>&-: the daemon must not inherit the lock, or it would hold it for as long as it runs.
+  nohup "$dockerd_bin" --bridge=none --iptables=false --ip-masq=false >>"$log_file" 2>&1 </dev/null 9>&- &
   running_pid=$!
   echo "$running_pid" >"$pid_file"
   say "started dockerd (pid $running_pid, log $log_file)"

@@ -22,22 +22,30 @@ const env = process.env;
 
 say('setup', 'checking the Docker engine');
 execFileSync('bash', [join(repositoryRoot, 'scripts/ensure-docker.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-if (!env.AMPO_IMAGE) say('setup', 'building the worker image if missing (once per machine)');
-const image = env.AMPO_IMAGE || (await buildTestImage());
-
-const realAmp = Boolean(env.AMP_API_KEY);
+// A key picks the real agent; without one, the scripted stand-in runs.
+const realAgent = env.AMP_API_KEY ? 'amp' : env.ANTHROPIC_API_KEY ? 'claude-code' : env.CODEX_API_KEY ? 'codex' : undefined;
+const agentNames = {
+  amp: 'Amp (AMP_API_KEY is set)',
+  'claude-code': 'Claude Code (ANTHROPIC_API_KEY is set)',
+  codex: 'Codex (CODEX_API_KEY is set)',
+};
+if (!env.AMPO_IMAGE)
+  say(
+    'setup',
+    realAgent
+      ? 'building the worker image with the pinned agent CLIs if missing (once per machine; npm fetches about 750 MB)'
+      : 'building the worker image if missing (once per machine)',
+  );
+const image =
+  env.AMPO_IMAGE ||
+  (await buildTestImage(realAgent ? { agentClis: true, log: (line) => say('image', line) } : { log: (line) => say('image', line) }));
 say(
   'setup',
-  realAmp
-    ? 'agent: Amp (AMP_API_KEY is set)'
-    : 'agent: the scripted agent, a stand-in that replays a script and says so (set AMP_API_KEY, and AMPO_IMAGE to an image with Amp, for the real one)',
+  realAgent
+    ? `agent: ${agentNames[realAgent]}, the real CLI in ${image}`
+    : 'agent: the scripted agent, a stand-in that replays a script and says so (set AMP_API_KEY, ANTHROPIC_API_KEY or CODEX_API_KEY for a real one)',
 );
-if (realAmp && !env.AMPO_IMAGE)
-  say(
-    'warning',
-    'the offline test image has no Amp CLI: build one with `docker build -t ampo-worker:1 packages/adapter-docker/worker-image` and set AMPO_IMAGE=ampo-worker:1',
-  );
-const agentArguments = realAmp ? [] : ['--agent-binary', 'ampo-scripted-agent'];
+const agentArguments = realAgent ? [] : ['--agent-binary', 'ampo-scripted-agent'];
 const dataDirectory = resolve(env.AMPO_DATA_DIR || join(repositoryRoot, '.ampo'));
 
 const bin = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', serverBin, ...args], { encoding: 'utf8' }).trim();
@@ -53,7 +61,7 @@ if (mode === 'server') {
     'setup',
     'start the demo task from the web app (log in with the link below), or with one REST call (the token is valid for an hour):',
   );
-  const body = JSON.stringify({ repo: demo, prompt: demoPrompt });
+  const body = JSON.stringify({ repo: demo, prompt: demoPrompt, ...(realAgent && realAgent !== 'amp' ? { agent: realAgent } : {}) });
   console.log(`         curl -sS ${base}/api/tasks -H 'authorization: Bearer ${token}' -H 'content-type: application/json' -d '${body}'`);
   say('setup', 'the server runs until Ctrl-C');
   serverArguments = [
@@ -75,6 +83,20 @@ if (mode === 'server') {
   say('setup', `demo repository ${demo} (a sum function, a test, a lint check)`);
   // Its own data directory: a server started with `npm start` never resumes the demo's task.
   const demoData = join(dataDirectory, 'demo');
-  serverArguments = ['run', '--data-dir', demoData, '--repo-root', root, '--repo', demo, '--image', image, ...agentArguments, demoPrompt];
+  const agent = realAgent && realAgent !== 'amp' ? ['--agent', realAgent] : [];
+  serverArguments = [
+    'run',
+    '--data-dir',
+    demoData,
+    '--repo-root',
+    root,
+    '--repo',
+    demo,
+    '--image',
+    image,
+    ...agentArguments,
+    ...agent,
+    demoPrompt,
+  ];
 }
 writeFileSync(argumentsFile, serverArguments.map((argument) => `${argument}\0`).join(''));

@@ -13,9 +13,14 @@ async function* inPieces(bytes: Buffer, size: number) {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
+/** The pieces, with those of one stream in a row joined: a frame may come out in several pieces. */
 const readAll = async (source: AsyncIterable<Buffer>) => {
-  const frames = [];
-  for await (const each of readDockerFrames(source)) frames.push({ stream: each.stream, text: each.bytes.toString() });
+  const frames: Array<{ stream: string; text: string }> = [];
+  for await (const each of readDockerFrames(source)) {
+    const last = frames.at(-1);
+    if (last?.stream === each.stream) last.text += each.bytes.toString();
+    else frames.push({ stream: each.stream, text: each.bytes.toString() });
+  }
   return frames;
 };
 
@@ -30,6 +35,14 @@ describe('readDockerFrames', () => {
         { stream: 'stdout', text: 'out two\n' },
       ]);
     }
+  });
+
+  it('hands out views of what it read, without copying', async () => {
+    const whole = Buffer.concat([frame(1, 'a'.repeat(70_000))]);
+    const pieces: Buffer[] = [];
+    for await (const each of readDockerFrames(inPieces(whole, 65_536))) pieces.push(each.bytes);
+    expect(pieces.map((piece) => piece.length)).toEqual([65_528, 4_472]);
+    expect(pieces[0]?.buffer).toBe(whole.buffer);
   });
 
   it('fails when the stream ends inside a frame', async () => {

@@ -11,7 +11,8 @@ import {
   normaliseMessage,
 } from '@ampo/core';
 import { Observable } from 'rxjs';
-import { extractFailures, overallConclusion, readCi } from './ci-snapshot.js';
+import { type Comparison, compareWithBase, rerunFailedJobs } from './ci-rerun.js';
+import { type CiSnapshot, extractFailures, overallConclusion, readCi } from './ci-snapshot.js';
 import type { CiWakeups } from './ci-wakeups.js';
 import { type GitHubClient, parseRepo, type RequiredPermission, toAmpoError } from './github-client.js';
 
@@ -24,19 +25,33 @@ export interface PollingSettings {
   factor?: number;
   /** A commit with no checks at all after this long counts as green (a repository without CI). @default 120_000 */
   noChecksGraceMs?: number;
+  /**
+   * How long a webhook's wake-up waits for the others of the same moment (a suite and its workflow
+   * run complete together): one look instead of several. @default 1_000
+   */
+  wakeDelayMs?: number;
 }
 
 const checksRead: RequiredPermission = ['checks', 'read'];
 
 const failureKey = (failure: CiFailure) => `${failure.check}\u0000${failure.test ?? ''}\u0000${normaliseMessage(failure.message)}`;
 
-/** {@link CiProvider} over GitHub check runs, commit statuses and Actions. */
+/**
+ * {@link CiProvider} over GitHub check runs, commit statuses and Actions. A `target.rerun` re-runs
+ * the failed jobs of those checks first; a red result names the files the branch changed, and
+ * learns the base branch's head from the same compare (one request).
+ */
 export const createGitHubCiProvider = (settings: {
   client: GitHubClient;
   clock: Clock;
   logger: Logger;
   wakeups: CiWakeups;
   polling?: PollingSettings;
+  /**
+   * Whether `status` webhooks arrive (a webhook secret is set): then a repository whose commits
+   * showed no statuses is not asked again until a `status` event comes. @default false
+   */
+  statusWebhooks?: boolean;
 }): CiProvider => {
   const { client, clock, logger, wakeups } = settings;
   const initialDelayMs = settings.polling?.initialDelayMs ?? 5_000;
@@ -44,20 +59,31 @@ export const createGitHubCiProvider = (settings: {
   const factor = settings.polling?.factor ?? 1.5;
   const noChecksGraceMs = settings.polling?.noChecksGraceMs ?? 120_000;
 
+  const wakeDelayMs = settings.polling?.wakeDelayMs ?? 1_000;
+  // Repositories whose commits had no statuses when last read (only trusted while status webhooks come).
+  const withoutStatuses = new Set<string>();
+  const readStatuses = (repo: string) => !settings.statusWebhooks || !withoutStatuses.has(repo.toLowerCase()) || wakeups.hadStatus(repo);
+  const noteStatuses = (repo: string, snapshot: CiSnapshot, read: boolean) => {
+    if (!read || snapshot.pending) return;
+    if (snapshot.statuses.length === 0) withoutStatuses.add(repo.toLowerCase());
+    else withoutStatuses.delete(repo.toLowerCase());
+  };
+
   /** Failures of `target` that fail the same way on the base branch's head. */
-  const splitBaseFailures = async (target: CiTarget, failures: CiFailure[], signal: AbortSignal) => {
+  const splitBaseFailures = async (
+    target: CiTarget,
+    failures: CiFailure[],
+    comparison: Comparison | undefined,
+    statusContexts: ReadonlySet<string>,
+    signal: AbortSignal,
+  ) => {
     const { owner, repo } = parseRepo(target.repo);
     const { octokit, permissions } = await client.installation(target.repo, checksRead);
-    let baseSha: string;
-    try {
-      const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${target.baseBranch}`, request: { signal } });
-      baseSha = data.object.sha;
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return { charged: failures, base: [] };
-      throw error;
-    }
-    if (baseSha === target.sha) return { charged: failures, base: [] };
-    const baseSnapshot = await readCi(octokit, owner, repo, baseSha, { signal, permissions });
+    const baseSha = comparison?.baseSha;
+    if (!baseSha || baseSha === target.sha) return { charged: failures, base: [] };
+    // The base's check runs, and its statuses only when a status failed here.
+    const onlyCheckRuns = !failures.some((failure) => statusContexts.has(failure.check));
+    const baseSnapshot = await readCi(octokit, owner, repo, baseSha, { signal, permissions, onlyCheckRuns });
     const failingOnBase = new Set(
       baseSnapshot.checks
         .filter((check) => check.state === 'completed' && !isGreen(check.conclusion ?? 'failure'))
@@ -85,6 +111,8 @@ export const createGitHubCiProvider = (settings: {
         let wokenWhilePolling = false;
         let lastStatus = '';
         let noChecksSince: number | undefined;
+        // A re-run is asked for once, before the first look that counts.
+        let rerunPending = target.rerun !== undefined;
 
         const schedule = (ms: number) => {
           timer?.();
@@ -93,7 +121,7 @@ export const createGitHubCiProvider = (settings: {
         const stopWake = wakeups.on(target.repo, target.sha, () => {
           if (stopped) return;
           if (polling) wokenWhilePolling = true;
-          else schedule(0);
+          else schedule(wakeDelayMs);
         });
 
         const poll = async () => {
@@ -103,8 +131,25 @@ export const createGitHubCiProvider = (settings: {
           try {
             const { owner, repo } = parseRepo(target.repo);
             const { octokit, permissions } = await client.installation(target.repo, checksRead);
-            const snapshot = await readCi(octokit, owner, repo, target.sha, { signal: controller.signal, permissions });
+            const statuses = readStatuses(target.repo);
+            let snapshot = await readCi(octokit, owner, repo, target.sha, {
+              signal: controller.signal,
+              permissions,
+              readStatuses: statuses,
+            });
             if (stopped) return;
+            noteStatuses(target.repo, snapshot, statuses);
+            if (rerunPending && target.rerun) {
+              rerunPending = false;
+              const asked = await rerunFailedJobs(client, logger, target, snapshot, target.rerun.checks, controller.signal);
+              if (asked > 0)
+                snapshot = await readCi(octokit, owner, repo, target.sha, {
+                  signal: controller.signal,
+                  permissions,
+                  readStatuses: statuses,
+                });
+              if (stopped) return;
+            }
             const statusKey = JSON.stringify(snapshot.checks.map((check) => [check.name, check.state, check.conclusion]));
             if (statusKey !== lastStatus) {
               lastStatus = statusKey;
@@ -122,12 +167,32 @@ export const createGitHubCiProvider = (settings: {
             const conclusion = overallConclusion(snapshot.checks);
             let failures: CiFailure[] = [];
             let baseFailures: CiFailure[] = [];
+            let changed: string[] | undefined;
             if (conclusion !== 'success') {
               failures = await extractFailures(octokit, owner, repo, snapshot, { signal: controller.signal, permissions });
-              ({ charged: failures, base: baseFailures } = await splitBaseFailures(target, failures, controller.signal));
+              const comparison = await compareWithBase(client, target, controller.signal);
+              const statusContexts = new Set(snapshot.statuses.map((status) => status.context));
+              ({ charged: failures, base: baseFailures } = await splitBaseFailures(
+                target,
+                failures,
+                comparison,
+                statusContexts,
+                controller.signal,
+              ));
+              changed = comparison?.files;
             }
             if (stopped) return;
-            subscriber.next({ type: 'result', result: { sha: target.sha, conclusion, checks: snapshot.checks, failures, baseFailures } });
+            subscriber.next({
+              type: 'result',
+              result: {
+                sha: target.sha,
+                conclusion,
+                checks: snapshot.checks,
+                failures,
+                baseFailures,
+                ...(changed ? { changedFiles: changed } : {}),
+              },
+            });
             subscriber.complete();
           } catch (error) {
             if (stopped) return;

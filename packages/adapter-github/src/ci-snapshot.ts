@@ -19,6 +19,7 @@ interface CheckRunSlice {
   started_at: string | null;
   completed_at: string | null;
   app: { slug?: string } | null;
+  check_suite?: { id: number } | null;
   output: { title: string | null; summary: string | null; annotations_count: number };
 }
 
@@ -31,42 +32,55 @@ interface StatusSlice {
 
 export interface CiSnapshot {
   checks: CheckStatus[];
-  /** Something is still queued or running (a check, a status, a suite, a workflow run). */
+  /** Something is still queued or running (a check, a status, a suite). */
   pending: boolean;
   runs: CheckRunSlice[];
   statuses: StatusSlice[];
-  failedWorkflowRunIds: number[];
 }
 
 const knownConclusions = new Set<string>(CiConclusionSchema.options);
 const toConclusion = (value: string | null | undefined): CiConclusion =>
   value && knownConclusions.has(value) ? (value as CiConclusion) : 'failure';
 
-/** Reads everything GitHub knows about CI on `sha`: check runs (latest per name), statuses, suites and workflow runs. */
+/**
+ * Reads what GitHub knows about CI on `sha`: check runs (latest per name) and check suites, which
+ * cover Actions too (a workflow run is a check suite), and the legacy commit statuses once the
+ * checks have settled (they cannot end CI before the checks do, so reading them earlier is a
+ * wasted request). Every GET is conditional: an unchanged one is a free 304.
+ */
 export const readCi = async (
   octokit: GitHubOctokit,
   owner: string,
   repo: string,
   sha: string,
-  options: { signal?: AbortSignal | undefined; permissions: Record<string, string> },
+  options: {
+    signal?: AbortSignal | undefined;
+    permissions: Record<string, string>;
+    /** Check runs alone (the base branch's, to compare failures with): no suites, no statuses. */
+    onlyCheckRuns?: boolean;
+    /** Whether to read the legacy commit statuses once the checks settled. @default true */
+    readStatuses?: boolean;
+  },
 ): Promise<CiSnapshot> => {
   const request = { signal: options.signal };
-  // Statuses and Actions are read only when the installation may: an App without them still sees check runs.
-  const [runs, suites, statuses, workflowRuns] = await Promise.all([
+  const [runs, suites] = await Promise.all([
     octokit.paginate(octokit.rest.checks.listForRef, { owner, repo, ref: sha, filter: 'latest', per_page: 100, request }),
-    octokit.paginate(octokit.rest.checks.listSuitesForRef, { owner, repo, ref: sha, per_page: 100, request }),
-    options.permissions.statuses
-      ? octokit.rest.repos
-          .getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100, request })
-          .then(({ data }) => data.statuses as StatusSlice[])
-      : [],
-    options.permissions.actions
-      ? octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, { owner, repo, head_sha: sha, per_page: 100, request })
-      : [],
+    options.onlyCheckRuns ? [] : octokit.paginate(octokit.rest.checks.listSuitesForRef, { owner, repo, ref: sha, per_page: 100, request }),
   ]);
   // filter=latest already keeps the newest run per name; a re-run with the same name replaces the old one here too.
   const latest = new Map<string, CheckRunSlice>();
   for (const run of runs as CheckRunSlice[]) if ((latest.get(run.name)?.id ?? 0) < run.id) latest.set(run.name, run);
+  const checksPending =
+    [...latest.values()].some((run) => run.status !== 'completed') ||
+    // A suite that has runs (or belongs to Actions, whose runs appear later) is not done until it says so.
+    suites.some((suite) => suite.status !== 'completed' && (suite.latest_check_runs_count > 0 || suite.app?.slug === 'github-actions'));
+  // Statuses are read only when the installation may: an App without them still sees check runs.
+  const statuses: StatusSlice[] =
+    options.permissions.statuses && options.readStatuses !== false && !checksPending && !options.onlyCheckRuns
+      ? await octokit.rest.repos
+          .getCombinedStatusForRef({ owner, repo, ref: sha, per_page: 100, request })
+          .then(({ data }) => data.statuses as StatusSlice[])
+      : [];
   const checks: CheckStatus[] = [
     ...[...latest.values()].map((run): CheckStatus => {
       const completed = run.status === 'completed';
@@ -88,19 +102,11 @@ export const readCi = async (
       }),
     ),
   ];
-  const pending =
-    checks.some((check) => check.state !== 'completed') ||
-    // A suite that has runs (or belongs to Actions, whose runs appear later) is not done until it says so.
-    suites.some((suite) => suite.status !== 'completed' && (suite.latest_check_runs_count > 0 || suite.app?.slug === 'github-actions')) ||
-    workflowRuns.some((run) => run.status !== 'completed');
   return {
     checks,
-    pending,
+    pending: checksPending || statuses.some((status) => status.state === 'pending'),
     runs: [...latest.values()],
     statuses,
-    failedWorkflowRunIds: workflowRuns
-      .filter((run) => run.status === 'completed' && !isGreen(toConclusion(run.conclusion)))
-      .map((run) => run.id),
   };
 };
 
@@ -117,7 +123,7 @@ const maxFailures = 20;
 const maxExcerptBytes = 4000;
 
 /**
- * Why each non-green check failed: for an Actions job its failed step and the digest of its log
+ * Why each non-green check failed: for an Actions job the digest of its log (its failed steps)
  * (around `##[error]`), for any check run its failure annotations, for a status its description.
  */
 export const extractFailures = async (
@@ -132,31 +138,19 @@ export const extractFailures = async (
   const failedRuns = snapshot.runs.filter(
     (run) => run.status === 'completed' && !isGreen(toConclusion(run.conclusion)) && wanted(run.name),
   );
-  const jobs = new Map<number, { name: string; steps?: Array<{ name: string; conclusion: string | null }> }>();
-  if (options.permissions.actions && failedRuns.some((run) => run.app?.slug === 'github-actions')) {
-    for (const runId of snapshot.failedWorkflowRunIds) {
-      const list = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
-        owner,
-        repo,
-        run_id: runId,
-        filter: 'latest',
-        per_page: 100,
-        request,
-      });
-      for (const job of list) jobs.set(job.id, job);
-    }
-  }
   const failures: CiFailure[] = [];
   for (const run of failedRuns) {
     const conclusion = toConclusion(run.conclusion);
     const found: CiFailure[] = [];
-    const job = jobs.get(run.id);
-    const step = job?.steps?.find((candidate) => candidate.conclusion === 'failure')?.name;
+    // An Actions job's id is its check run's id, and its log names the failed step (`##[group]Run …`
+    // with an `##[error]`): the log alone says what the job's own record would.
+    const job = run.app?.slug === 'github-actions' && options.permissions.actions ? { name: run.name } : undefined;
     if (job && conclusion === 'failure') {
       const log = await octokit.rest.actions.downloadJobLogsForWorkflowRun({ owner, repo, job_id: run.id, request });
       const text = typeof log.data === 'string' ? log.data : String(log.data ?? '');
-      found.push(...digestCheckOutput({ check: run.name, job: job.name, ...(step ? { step } : {}), output: text }));
+      found.push(...digestCheckOutput({ check: run.name, job: job.name, output: text }));
     }
+    const step = found.find((failure) => failure.step)?.step;
     if (run.output.annotations_count > 0) {
       const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
         owner,

@@ -26,6 +26,17 @@ describeSourceHost({
   },
 });
 
+// A vitest failure as the job log shows it (real output, from core's ci-digest fixtures).
+const failingTestLog = [
+  'npx vitest run',
+  ' FAIL  test/cart.test.ts > total > multiplies price by quantity',
+  'AssertionError: expected 2 to be 6 // Object.is equality',
+  ' ❯ test/cart.test.ts:10:61',
+  '',
+  ' Test Files  1 failed (1)',
+  '##[error]Process completed with exit code 1.',
+].join('\n');
+
 describeCiProvider({
   name: 'GitHub App against the simulator',
   async create() {
@@ -34,14 +45,10 @@ describeCiProvider({
         ci: (push) =>
           push.branch.includes('pending')
             ? { checks: [{ name: 'test', conclusion: 'success' }], hold: true }
-            : push.branch.includes('fail')
+            : push.branch.includes('fail') || (push.branch.includes('flaky') && (push.attempt ?? 1) === 1)
               ? [
                   { name: 'lint', conclusion: 'success' },
-                  {
-                    name: 'test',
-                    conclusion: 'failure',
-                    log: 'npm test\nFAIL src/sum.test.ts\n##[error]Process completed with exit code 1.',
-                  },
+                  { name: 'test', conclusion: 'failure', log: failingTestLog },
                 ]
               : [
                   { name: 'lint', conclusion: 'success' },
@@ -49,7 +56,18 @@ describeCiProvider({
                 ],
       },
     });
-    fixture.sim.createRepo('acme/widgets');
+    // Re-running failed jobs needs `actions: write`.
+    fixture.sim.createRepo('acme/widgets', {
+      permissions: {
+        metadata: 'read',
+        contents: 'write',
+        pull_requests: 'write',
+        issues: 'write',
+        checks: 'read',
+        statuses: 'read',
+        actions: 'write',
+      },
+    });
     let n = 0;
     return {
       provider: fixture.app.ci,
@@ -58,7 +76,7 @@ describeCiProvider({
         const sha = fixture.sim.commit('acme/widgets', branch, { [`file-${n}.txt`]: `${n}\n` });
         return {
           target: { taskId: `task-${n}`, repo: 'acme/widgets', sha, branch, baseBranch: 'main' },
-          ...(outcome === 'fail' ? { failingCheck: 'test' } : {}),
+          ...(outcome === 'fail' || outcome === 'flaky' ? { failingCheck: 'test', changedFile: `file-${n}.txt` } : {}),
         };
       },
       activity: () => fixture.sim.counts.total,

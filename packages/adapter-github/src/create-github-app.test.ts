@@ -214,7 +214,8 @@ describe('createGitHubApp: CI', () => {
     expect(result.conclusion).toBe('failure');
     expect(result.baseFailures).toEqual([]);
     const test = result.failures.find((failure) => failure.check === 'test');
-    expect(test).toMatchObject({ job: 'test', step: 'Run npm test', kind: 'test', file: 'src/sum.test.ts', line: 9 });
+    // The step as the job log's `##[group]Run …` line names it.
+    expect(test).toMatchObject({ job: 'test', step: 'npm test', kind: 'test', file: 'src/sum.test.ts', line: 9 });
     expect(test?.message).toContain('expected -1 to be -3');
     expect(test?.logExcerpt ?? '').not.toMatch(/\u001b\[|\d{4}-\d\d-\d\dT\d\d:/);
     expect(result.failures.find((failure) => failure.check === 'typecheck')).toMatchObject({

@@ -22,7 +22,7 @@ export interface GitHubAppSettings {
   logger?: Logger;
   /**
    * How CI is polled. With a webhook secret the defaults are slower (webhooks wake the watcher):
-   * @default { initialDelayMs: 5_000, maxDelayMs: 60_000 } without, { initialDelayMs: 30_000, maxDelayMs: 300_000 } with
+   * @default { initialDelayMs: 5_000, maxDelayMs: 60_000 } without, { initialDelayMs: 600_000, maxDelayMs: 600_000 } with (a safety net)
    */
   polling?: PollingSettings;
   /** How often a rate-limited request is retried (primary and secondary limits). @default 2 */
@@ -51,10 +51,18 @@ export const createGitHubApp = (settings: GitHubAppSettings): GitHubApp => {
     maxRateLimitRetries: settings.maxRateLimitRetries ?? 2,
   });
   const wakeups = createCiWakeups();
-  const slow = settings.webhookSecret ? { initialDelayMs: 30_000, maxDelayMs: 300_000 } : {};
+  // With webhooks, polling is only a safety net for a lost delivery: every poll costs rate limit.
+  const slow = settings.webhookSecret ? { initialDelayMs: 600_000, maxDelayMs: 600_000 } : {};
   return {
     source: createGitHubSourceHost(client),
-    ci: createGitHubCiProvider({ client, clock, logger, wakeups, polling: { ...slow, ...settings.polling } }),
+    ci: createGitHubCiProvider({
+      client,
+      clock,
+      logger,
+      wakeups,
+      polling: { ...slow, ...settings.polling },
+      statusWebhooks: settings.webhookSecret !== undefined,
+    }),
     webhooks: createGitHubWebhooks({
       secret: settings.webhookSecret,
       client,

@@ -77,15 +77,20 @@ export const createGitHubWebhooks = (settings: {
   };
 
   if (webhooks) {
-    const ciChanged = (repo: string, sha: string | undefined) => {
+    const ciChanged = (repo: string, sha: string | undefined, wake = true) => {
       if (!sha) return;
-      wakeups.wake(repo, sha);
+      if (wake) wakeups.wake(repo, sha);
       events.next({ type: 'ci-changed', repo, sha });
     };
-    webhooks.on('check_run.completed', ({ payload }) => ciChanged(payload.repository.full_name, payload.check_run.head_sha));
+    // A check run ends before its suite does, and only the suite's end can end CI: the run's event
+    // is passed on, but the watcher waits for the suite (or a status) before it looks again.
+    webhooks.on('check_run.completed', ({ payload }) => ciChanged(payload.repository.full_name, payload.check_run.head_sha, false));
     webhooks.on('check_suite.completed', ({ payload }) => ciChanged(payload.repository.full_name, payload.check_suite.head_sha));
     webhooks.on('workflow_run.completed', ({ payload }) => ciChanged(payload.repository.full_name, payload.workflow_run.head_sha));
-    webhooks.on('status', ({ payload }) => ciChanged(payload.repository.full_name, payload.sha));
+    webhooks.on('status', ({ payload }) => {
+      wakeups.noteStatus(payload.repository.full_name);
+      ciChanged(payload.repository.full_name, payload.sha);
+    });
     webhooks.on('pull_request.closed', ({ payload }) => {
       const taskId = readTaskMarker(payload.pull_request.body);
       if (!taskId)

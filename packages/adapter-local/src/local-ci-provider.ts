@@ -49,11 +49,19 @@ const relativeToRepository = (failure: CiFailure): CiFailure => ({
   ...(failure.logExcerpt ? { logExcerpt: failure.logExcerpt.replace(checkoutPrefix, '') } : {}),
 });
 
+/** The files the checked-out commit changed since it left the base branch (the agent's work), or undefined. */
+const filesChangedSince = async (workspace: Workspace, baseBranch: string): Promise<string[] | undefined> => {
+  const diff = await runCommand(workspace, ['git', '-C', checkoutDirectory, 'diff', '--name-only', `origin/${baseBranch}...HEAD`, '--']);
+  if (diff.code !== 0) return undefined;
+  return diff.stdout.split('\n').filter((line) => line.trim() !== '');
+};
+
 /**
  * A {@link CiProvider} that is its own CI: for each pushed commit it starts a fresh container,
  * checks the commit out, and runs the repository's checks (from `.ampo/checks.yml`, or the task's
  * own) one after another. Each check's exit code, duration and output are kept; failures are
- * digested from the output of the tools the checks ran.
+ * digested from the output of the tools the checks ran. A re-run (`target.rerun`) runs the named
+ * checks again in a fresh container; a red result names the files changed since the base branch.
  */
 export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
   const clock = settings.clock ?? systemClock;
@@ -128,6 +136,9 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
             }
             checks = parseChecksFile(file.stdout, checksFile);
           }
+          // A re-run runs only the checks that failed; the others keep the result they had.
+          const rerun = target.rerun ? new Set(target.rerun.checks) : undefined;
+          if (rerun && checks.some((check) => rerun.has(check.name))) checks = checks.filter((check) => rerun.has(check.name));
           const runs: CheckRun[] = checks.map((check) => ({ name: check.name, state: 'queued' }));
           const publish = () => subscriber.next({ type: 'status', checks: runs.map(({ output, exitCode, ...status }) => status) });
           publish();
@@ -161,7 +172,18 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
             : runs.some((run) => run.conclusion === 'timed_out')
               ? 'timed_out'
               : 'success';
-          subscriber.next({ type: 'result', result: { sha: target.sha, conclusion, checks: statuses, failures, baseFailures: [] } });
+          const changedFiles = conclusion === 'success' ? undefined : await filesChangedSince(workspace, target.baseBranch);
+          subscriber.next({
+            type: 'result',
+            result: {
+              sha: target.sha,
+              conclusion,
+              checks: statuses,
+              failures,
+              baseFailures: [],
+              ...(changedFiles ? { changedFiles } : {}),
+            },
+          });
           // Complete only once the check container is gone, so nothing outlives the watch.
           await cleanUp();
           subscriber.complete();

@@ -38,7 +38,7 @@ export const startAppFixture = async (
       ...(options.clock ? { clock: options.clock } : {}),
       // Retry-after seconds become milliseconds: tests keep GitHub's retry logic without its waits.
       octokit: { throttle: { retryAfterBaseValue: 1 }, retry: { retryAfterBaseValue: 1 } },
-      polling: { initialDelayMs: 20, maxDelayMs: 200, noChecksGraceMs: 500 },
+      polling: { initialDelayMs: 20, maxDelayMs: 200, noChecksGraceMs: 500, wakeDelayMs: 10 },
       ...options.app,
     });
   const app = make();

@@ -8,6 +8,15 @@ describe('classifyFailure', () => {
     ['npm error code ENOSPC', 'infra'],
     ['npm error network request failed, reason: getaddrinfo EAI_AGAIN', 'infra'],
     ['The runner has received a shutdown signal.', 'infra'],
+    // GitHub's annotations for a runner that went away (as quoted in actions/runner#2040 and fedimint#6021).
+    [
+      'The self-hosted runner: ci-7 lost communication with the server. Verify the machine is running and has a healthy network connection.',
+      'infra',
+    ],
+    ['The hosted runner: GitHub Actions 9 lost communication with the server.', 'infra'],
+    ['The job running on runner GitHub Actions 3 has exceeded the maximum execution time of 360 minutes.', 'infra'],
+    ['npm error 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found', 'build'],
+    ['npm error code E503', 'infra'],
     ["Error: Cannot find module 'left-pad'", 'build'],
     ["ModuleNotFoundError: No module named 'requests'", 'build'],
     ['npm ERR! missing script: lint', 'build'],

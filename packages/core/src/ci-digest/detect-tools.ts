@@ -13,14 +13,25 @@ const signatures: ReadonlyArray<[CiTool, ReadonlyArray<RegExp | ((text: string) 
     'cargo-test',
     [/^test result: FAILED\./m, /^---- \S+ stdout ----$/m, /^error(\[E\d+\])?: .*\n\s*--> \S+:\d+:\d+$/m, /^error: could not compile `/m],
   ],
+  ['playwright', [/^\s{2}\d+\) (\[[^\]]+\] › )?\S+:\d+:\d+ › .+/m]],
+  ['rspec', [/^\d+ examples?, \d+ failures?/m, /^Failed examples:$/m, /^An error occurred while loading \S+/m]],
+  ['phpunit', [/^There (was|were) \d+ (errors?|failures?):$/m, /^PHPUnit \d+\.\d+\.\d+ by Sebastian Bergmann/m]],
+  ['python-unittest', [/^={50,}\n(ERROR|FAIL): \S+ \([\w.]+\)$/m]],
+  ['maven-surefire', [/<<< (FAILURE|ERROR)!$/m, /^\[ERROR\] \S+\.(java|kt):\[\d+,\d+\] /m]],
   ['tsc', [/^\S.*\(\d+,\d+\): error TS\d+: /m, /^\S.*:\d+:\d+ - error TS\d+: /m, /^error TS\d+: /m]],
+  ['mypy', [/^\S+\.pyi?:\d+(:\d+)?: (error|note): /m, /^Found \d+ errors? in \d+ files? \(checked \d+ source files?\)$/m]],
   [
     'eslint',
     [/^\s+\d+:\d+\s+(error|warning)\s+.+$/m, /:\d+:\d+: .+ \[(Error|Warning)(\/[^\]]+)?\]$/m, /: line \d+, col \d+, (Error|Warning) - /m],
   ],
   ['biome', [/^\S+?(:\d+:\d+)? ((lint|assist|syntax)\/\S+|format|parse|organizeImports)(\s+[A-Z]+)*\s+━{3,}$/m]],
-  ['github-annotations', [/^::(error|warning)( [^:]*)?::/m]],
+  ['esbuild', [/^\s*✘ \[ERROR\] /m, /^\S+:\d+:\d+: ERROR: /m]],
+  ['rolldown', [/^\s*╭─\[\s*\S+:\d+:\d+\s*\]\s*$/m]],
+  ['rollup', [/^\[!\] (\(plugin [^)]+\) )?\w*Error: /m]],
+  ['webpack', [/^ERROR in \S+/m]],
+  ['github-annotations', [/^::(error|warning|notice)( [^:]*)?::/m]],
   ['junit-xml', [(text) => /<testsuites?[\s>]/.test(text) && /<testcase[\s>/]/.test(text)]],
+  ['trx', [(text) => /<TestRun[\s>]/.test(text) && /<UnitTestResult[\s>/]/.test(text)]],
 ];
 
 /**

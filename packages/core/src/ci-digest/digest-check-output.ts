@@ -1,24 +1,37 @@
-import type { CiFailure } from '../domain/ci.js';
+import type { CiFailure, FailureKind } from '../domain/ci.js';
 import { cleanLogText } from '../feedback/text.js';
 import type { CiTool } from './ci-tool.js';
+import { classifyFailure } from './classify-failure.js';
 import { detectTools } from './detect-tools.js';
 import { failedGithubSteps } from './github-steps.js';
+import { kindFromName, kindFromOutput } from './kind-hint.js';
 import { tailOfLog, truncateBytes } from './log-lines.js';
 import type { OutputParser, ParsedFailure } from './parsed-failure.js';
 import { parseBiome } from './parsers/biome.js';
 import { parseCargoTest } from './parsers/cargo-test.js';
+import { parseEsbuild } from './parsers/esbuild.js';
 import { parseEslint } from './parsers/eslint.js';
 import { findTrailingCrash, parseGeneric } from './parsers/generic.js';
 import { parseGithubAnnotations } from './parsers/github-annotations.js';
 import { parseGoTest } from './parsers/go-test.js';
 import { parseJest } from './parsers/jest.js';
 import { parseJunitXml } from './parsers/junit-xml.js';
+import { parseMavenSurefire } from './parsers/maven-surefire.js';
 import { parseMochaSpec } from './parsers/mocha-spec.js';
+import { parseMypy } from './parsers/mypy.js';
 import { parseNodeTestSpec } from './parsers/node-test-spec.js';
+import { parsePhpunit } from './parsers/phpunit.js';
+import { parsePlaywright } from './parsers/playwright.js';
 import { parsePytest } from './parsers/pytest.js';
+import { parsePythonUnittest } from './parsers/python-unittest.js';
+import { parseRolldown } from './parsers/rolldown.js';
+import { parseRollup } from './parsers/rollup.js';
+import { parseRspec } from './parsers/rspec.js';
 import { parseTap } from './parsers/tap.js';
+import { parseTrx } from './parsers/trx.js';
 import { parseTsc } from './parsers/tsc.js';
 import { parseVitest } from './parsers/vitest.js';
+import { parseWebpack } from './parsers/webpack.js';
 
 const parsers: Record<CiTool, OutputParser> = {
   vitest: parseVitest,
@@ -29,11 +42,22 @@ const parsers: Record<CiTool, OutputParser> = {
   pytest: parsePytest,
   'go-test': parseGoTest,
   'cargo-test': parseCargoTest,
+  playwright: parsePlaywright,
+  rspec: parseRspec,
+  phpunit: parsePhpunit,
+  'python-unittest': parsePythonUnittest,
+  'maven-surefire': parseMavenSurefire,
   tsc: parseTsc,
+  mypy: parseMypy,
   eslint: parseEslint,
   biome: parseBiome,
   'github-annotations': parseGithubAnnotations,
+  esbuild: parseEsbuild,
+  rolldown: parseRolldown,
+  rollup: parseRollup,
+  webpack: parseWebpack,
   'junit-xml': parseJunitXml,
+  trx: parseTrx,
   generic: parseGeneric,
 };
 
@@ -58,6 +82,13 @@ export interface DigestCheckOutputInput {
   maxFailures?: number;
 }
 
+/** Exit codes that mean the check was stopped from outside, not that it found a problem. */
+const stoppedBy: Record<number, string> = {
+  124: 'stopped by a timeout (`timeout` exits 124)',
+  137: 'killed (SIGKILL: the out-of-memory killer or a timeout)',
+  143: 'terminated (SIGTERM: a timeout or a cancelled job)',
+};
+
 const relativePath = (file: string | undefined, root: string | undefined): string | undefined => {
   if (!file) return undefined;
   let path = file.replace(/^file:\/\//, '');
@@ -73,9 +104,9 @@ const relativeText = (text: string, root: string | undefined): string =>
 const identity = (failure: ParsedFailure) =>
   [failure.kind, failure.test ?? '', failure.file ?? '', failure.line ?? '', failure.test ? '' : failure.message.trim()].join('\u0000');
 
-const runParser = (tool: CiTool, text: string, exitCode: number | null | undefined): ParsedFailure[] => {
+const runParser = (tool: CiTool, text: string, exitCode: number | null | undefined, hint: FailureKind | undefined): ParsedFailure[] => {
   try {
-    return tool === 'generic' ? parseGeneric(text, exitCode) : parsers[tool](text);
+    return tool === 'generic' ? parseGeneric(text, exitCode, hint) : parsers[tool](text);
   } catch {
     // A parser tripping over unexpected output must not cost the digest: the fallback still runs.
     return [];
@@ -83,10 +114,17 @@ const runParser = (tool: CiTool, text: string, exitCode: number | null | undefin
 };
 
 /** Detection, the tools' parsers, then the generic fallback or a trailing crash. */
-const parseText = (text: string, tool: CiTool | undefined, isReport: boolean, exitCode: number | null | undefined): ParsedFailure[] => {
-  const tools = tool ? [tool] : isReport ? (['junit-xml'] as const) : detectTools(text);
-  const parsed = tools.flatMap((each) => runParser(each, text, exitCode));
-  if (parsed.length === 0) return tool === 'generic' ? [] : runParser('generic', text, exitCode);
+const parseText = (
+  text: string,
+  tool: CiTool | undefined,
+  isReport: boolean,
+  exitCode: number | null | undefined,
+  hint: FailureKind | undefined,
+): ParsedFailure[] => {
+  const report: CiTool = /<TestRun[\s>]/.test(text.slice(0, 4096)) ? 'trx' : 'junit-xml';
+  const tools = tool ? [tool] : isReport ? [report] : detectTools(text);
+  const parsed = tools.flatMap((each) => runParser(each, text, exitCode, hint));
+  if (parsed.length === 0) return tool === 'generic' ? [] : runParser('generic', text, exitCode, hint);
   const crash = isReport || parsed.some((failure) => failure.kind === 'infra') ? undefined : findTrailingCrash(text);
   return crash ? [...parsed, crash] : parsed;
 };
@@ -100,9 +138,12 @@ const parseText = (text: string, tool: CiTool | undefined, isReport: boolean, ex
  */
 export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] => {
   if (input.exitCode === 0) return [];
+  // What the check or step is named for (`build`, `typecheck`) gives a kind to what no parser knows.
+  const hint = kindFromName(input.step) ?? kindFromName(input.check);
   const maxLogBytes = input.maxLogBytes ?? 256 * 1024;
   // A report is a document, not a log: its failures may sit anywhere, so its head is what counts.
-  const isReport = input.tool === 'junit-xml' || /^\s*(<\?xml|<testsuites?[\s>])/.test(input.output.slice(0, 512));
+  const isReport =
+    input.tool === 'junit-xml' || input.tool === 'trx' || /^\s*(<\?xml|<testsuites?[\s>]|<TestRun[\s>])/.test(input.output.slice(0, 512));
   // ANSI codes can triple a log's size: cut generously before cleaning, exactly after.
   const text = isReport
     ? input.output.slice(0, input.maxReportBytes ?? 8 * 1024 * 1024)
@@ -112,16 +153,20 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
   let parsed =
     steps.length > 0
       ? steps.flatMap(({ step, text: stepText }) =>
-          parseText(stepText, undefined, false, input.exitCode).map((failure) => ({ ...failure, step: failure.step ?? step })),
+          parseText(stepText, undefined, false, input.exitCode, kindFromName(step) ?? hint).map((failure) => ({
+            ...failure,
+            step: failure.step ?? step,
+          })),
         )
-      : parseText(text, input.tool, isReport, input.exitCode);
+      : parseText(text, input.tool, isReport, input.exitCode, hint);
   if (parsed.length === 0) {
     const lastLines = text.trimEnd().split('\n').slice(-15).join('\n').trim();
     const exit = typeof input.exitCode === 'number' ? `exited with code ${input.exitCode}` : 'failed';
+    const why = stoppedBy[input.exitCode ?? -1];
     parsed = [
       {
-        kind: input.exitCode === 137 ? 'infra' : 'unknown',
-        message: lastLines === '' ? `${exit} and printed nothing` : `${exit}; no error marker in its output`,
+        kind: classifyFailure(`${lastLines}\n${why ? `exit code ${input.exitCode}` : ''}`, kindFromOutput(text) ?? hint ?? 'unknown'),
+        message: why ? `${exit}: ${why}` : lastLines === '' ? `${exit} and printed nothing` : `${exit}; no error marker in its output`,
         logExcerpt: lastLines === '' ? undefined : truncateBytes(lastLines, 1000),
       },
     ];
@@ -133,6 +178,7 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
     const normalised = {
       ...failure,
       file: relativePath(failure.file, root),
+      testFile: relativePath(failure.testFile, root),
       message: relativeText(failure.message, root),
       logExcerpt: failure.logExcerpt === undefined ? undefined : relativeText(failure.logExcerpt, root),
     };
@@ -144,9 +190,12 @@ export const digestCheckOutput = (input: DigestCheckOutputInput): CiFailure[] =>
       ...(input.job !== undefined ? { job: input.job } : {}),
       ...((input.step ?? failure.step) !== undefined ? { step: input.step ?? failure.step } : {}),
       kind: normalised.kind,
+      ...(normalised.severity ? { severity: normalised.severity } : {}),
       ...(normalised.test ? { test: normalised.test } : {}),
       ...(normalised.file ? { file: normalised.file } : {}),
       ...(normalised.line ? { line: normalised.line } : {}),
+      ...(normalised.testFile && normalised.testFile !== normalised.file ? { testFile: normalised.testFile } : {}),
+      ...(normalised.testFile && normalised.testLine ? { testLine: normalised.testLine } : {}),
       message: normalised.message,
       ...(normalised.logExcerpt ? { logExcerpt: normalised.logExcerpt } : {}),
     });

@@ -22,14 +22,15 @@ describe('GitHub Actions job logs', () => {
     });
     expect(failures.map((failure) => [failure.step, failure.kind, failure.file, failure.line])).toEqual([
       ['npx eslint src', 'lint', 'src/app.js', 4],
-      ['npx eslint src', 'lint', 'src/app.js', 6],
       ['npx eslint src', 'lint', 'src/app.js', 7],
-      ['npx eslint src', 'lint', 'src/app.js', 10],
+      ['npx eslint src', 'lint', 'src/app.js', 8],
+      ['npx eslint src', 'lint', 'src/app.js', 11],
+      ['npx eslint src', 'lint', 'src/app.js', 6],
       ['npx vitest run', 'build', 'broken/checkout.test.ts', 2],
       ['npx vitest run', 'test', 'test/cart.test.ts', 10],
       ['npx vitest run', 'test', 'test/cart.test.ts', 20],
       ['npx vitest run', 'test', 'test/cart.test.ts', 25],
     ]);
-    expect(failures[5]).toMatchObject({ job: 'build', test: 'total > multiplies price by quantity' });
+    expect(failures[6]).toMatchObject({ job: 'build', test: 'total > multiplies price by quantity' });
   });
 });

@@ -103,7 +103,7 @@ export const makeExcerpt = (lines: readonly string[], maxLines = maxExcerptLines
 
 /** Whether a path from a stack frame is the project's own code (not a runtime or a dependency). */
 export const isUserPath = (path: string): boolean =>
-  !/^(node:|internal\/|<anonymous>|native$|\[eval\])|node_modules[/\\]|^\/usr\/(local\/)?lib\/go|\/rustc\/|\/src\/(runtime|testing)\/[\w]+\.go$|site-packages[/\\]|^\/(usr|opt)\/(.*\/)?lib\/python/.test(
+  !/^(node:|internal\/|<anonymous>|native$|\[eval\])|node_modules[/\\]|^\/usr\/(local\/)?lib\/go|\/rustc\/|\/src\/(runtime|testing)\/[\w]+\.go$|site-packages[/\\]|dist-packages[/\\]|^\/(usr|opt)\/(.*\/)?lib\/python|^\/usr\/(lib|share)\/(ruby|php)\/|[/\\]gems[/\\]|[/\\]vendor[/\\](bundle|phpunit)[/\\]/.test(
     path,
   );
 
@@ -124,11 +124,15 @@ export interface SourceLocation {
   line?: number | undefined;
 }
 
-/** The first frame in user code among JavaScript stack lines (V8, vitest and node TAP styles). */
-export const firstUserFrame = (lines: readonly string[]): SourceLocation | undefined => {
+/** The frames in user code among JavaScript stack lines (V8, vitest and node TAP styles), innermost first. */
+export const userFrames = (lines: readonly string[]): SourceLocation[] => {
+  const frames: SourceLocation[] = [];
   for (const line of lines) {
     const match = vitestFrame.exec(line) ?? (/^\s*(at\s|\S+\s\(|\/|\.\/)/.test(line) ? jsFrame.exec(line) : null);
-    if (match?.[1] && isUserPath(match[1])) return { file: match[1], line: lineNumber(match[2]) };
+    if (match?.[1] && isUserPath(match[1])) frames.push({ file: match[1], line: lineNumber(match[2]) });
   }
-  return undefined;
+  return frames;
 };
+
+/** The first frame in user code among JavaScript stack lines. */
+export const firstUserFrame = (lines: readonly string[]): SourceLocation | undefined => userFrames(lines)[0];

@@ -17,15 +17,25 @@ export type CiConclusion = z.infer<typeof CiConclusion>;
 export const FailureKind = z.enum(['lint', 'type', 'test', 'build', 'infra', 'unknown']);
 export type FailureKind = z.infer<typeof FailureKind>;
 
+/** How much a linter's or type checker's diagnostic weighs; absent for tests and builds. */
+export const FailureSeverity = z.enum(['error', 'warning', 'info']);
+export type FailureSeverity = z.infer<typeof FailureSeverity>;
+
 /** One precise reason a check failed, small enough to go into a prompt. */
 export const CiFailure = z.object({
   check: z.string(),
   job: z.string().optional(),
   step: z.string().optional(),
   kind: FailureKind.default('unknown'),
+  /** A diagnostic's severity: errors come first, then warnings; infos only when nothing else is there. */
+  severity: FailureSeverity.optional(),
   test: z.string().optional(),
+  /** Where the failure arose: the first frame in the repository's code, relative to the repository. */
   file: z.string().optional(),
   line: z.number().int().positive().optional(),
+  /** The failing test's own location, when it differs from `file`/`line` (the code it tests threw). */
+  testFile: z.string().optional(),
+  testLine: z.number().int().positive().optional(),
   message: z.string().default(''),
   /** The last relevant lines of the failing log. Untrusted text. */
   logExcerpt: z.string().optional(),
@@ -53,8 +63,25 @@ export const CiResult = z.object({
   failures: z.array(CiFailure),
   /** Failures that also happen on the base branch: reported, never charged to the agent. */
   baseFailures: z.array(CiFailure).default([]),
+  /**
+   * The files the commits from the base branch to `sha` changed, as repository paths (the agent's
+   * work). Absent when the provider does not know; then no failure counts as outside the agent's work.
+   */
+  changedFiles: z.array(z.string()).optional(),
 });
 export type CiResult = z.infer<typeof CiResult>;
+
+/**
+ * Why the loop asks CI to run failed checks of the same commit again: a test that failed in code
+ * the agent did not touch (`flaky`, once per attempt), or the machine giving out (`infra`).
+ */
+export const CiRerun = z.object({
+  reason: z.enum(['flaky', 'infra']),
+  checks: z.array(z.string()),
+  /** The failed tests that made the re-run worth it (for `flaky`). */
+  tests: z.array(z.string()).default([]),
+});
+export type CiRerun = z.infer<typeof CiRerun>;
 
 /** One charged CI attempt of a task: a pushed commit and what CI said of it. */
 export const CiAttempt = z.object({
@@ -65,6 +92,8 @@ export const CiAttempt = z.object({
   signature: z.string().optional(),
   /** The feedback prompt this attempt's failures produced for the agent (absent when none was sent). */
   digest: z.string().optional(),
+  /** Failures that passed when their checks ran again on the same commit: flaky, never charged. */
+  flaky: z.array(CiFailure).optional(),
   startedAt: z.number(),
   endedAt: z.number().optional(),
 });

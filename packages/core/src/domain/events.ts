@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentEvent, AgentTurnOutcome } from './agent.js';
-import { CheckStatus, CiConclusion, CiFailure } from './ci.js';
+import { CheckStatus, CiConclusion, CiFailure, CiRerun } from './ci.js';
 import { AgentUsagePatch, CreateTask, PullRequestRef, TaskStatus, TimedPhase } from './task.js';
 
 const base = {
@@ -50,7 +50,8 @@ export const OrchestratorEvent = z.discriminatedUnion('type', [
   /** The agent's work was committed and pushed; `changed` is false when there was nothing new. */
   event('branch-pushed', { branch: z.string(), sha: z.string(), changed: z.boolean() }),
   event('pull-request-opened', { pullRequest: PullRequestRef }),
-  event('ci-run-started', { attempt: z.number().int().positive(), sha: z.string() }),
+  /** CI is followed for `sha`; with `rerun`, after asking CI to run those failed checks again. */
+  event('ci-run-started', { attempt: z.number().int().positive(), sha: z.string(), rerun: CiRerun.optional() }),
   event('ci-status-changed', { sha: z.string(), checks: z.array(CheckStatus) }),
   event('ci-run-end', {
     sha: z.string(),
@@ -58,6 +59,8 @@ export const OrchestratorEvent = z.discriminatedUnion('type', [
     checks: z.array(CheckStatus),
     failures: z.array(CiFailure),
     baseFailures: z.array(CiFailure).default([]),
+    /** The files the agent's commits changed (see `CiResult.changedFiles`). */
+    changedFiles: z.array(z.string()).optional(),
   }),
   /** A person's message for the agent. */
   event('message-received', { text: z.string(), author: z.string().optional() }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckStatus, CiAttempt } from './ci.js';
+import { CheckStatus, CiAttempt, CiFailure, CiRerun } from './ci.js';
 import { TurnReason } from './events.js';
 import { AgentUsage, CreateTask, PullRequestRef, TaskStatus } from './task.js';
 
@@ -53,7 +53,21 @@ export const Task = z.object({
   /** Charged CI attempts, oldest first. */
   attempts: z.array(CiAttempt),
   /** The commit CI is being watched for, and since when. */
-  ciWatch: z.object({ sha: z.string(), attempt: z.number().int().positive(), since: z.number() }).optional(),
+  ciWatch: z
+    .object({
+      sha: z.string(),
+      attempt: z.number().int().positive(),
+      since: z.number(),
+      /** The re-run of failed checks being followed, if any. */
+      rerun: CiRerun.optional(),
+      /** Whether CI was asked for that re-run (`ci-run-started` recorded it): a restart does not ask again. */
+      rerunRequested: z.boolean().optional(),
+      /** The failures a flaky re-run was asked for (at most one per attempt). */
+      flakyCandidates: z.array(CiFailure).optional(),
+      /** Re-runs asked for because CI failed on infrastructure, in this attempt. */
+      infraReruns: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   checks: z.array(CheckStatus),
   /** Why the task waits on something other than CI finishing (e.g. a workflow needs approval). */
   waitingReason: z.string().optional(),

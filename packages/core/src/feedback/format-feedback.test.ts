@@ -20,6 +20,36 @@ const vitestFailure: CiFailure = {
 };
 
 describe('formatFeedback', () => {
+  it('labels diagnostics by severity and names where a test that hit a throw is', () => {
+    const prompt = formatFeedback(
+      [
+        {
+          check: 'lint',
+          kind: 'lint',
+          severity: 'warning',
+          file: 'src/app.js',
+          line: 6,
+          message: 'Unexpected console statement (no-console)',
+        },
+        {
+          check: 'test',
+          kind: 'test',
+          test: 'reserve > takes the last pens',
+          file: 'src/stock.js',
+          line: 5,
+          testFile: 'test/stock.test.js',
+          testLine: 10,
+          message: 'RangeError: cannot reserve 5 pen: 1 in stock',
+        },
+      ],
+      context,
+    );
+    expect(prompt).toContain('1. check `lint` (lint warning)');
+    expect(prompt).toContain(
+      '2. check `test` (test failure)\n   test: reserve > takes the last pens\n   at: src/stock.js:5\n   test at: test/stock.test.js:10',
+    );
+  });
+
   it('names the check, test, file:line and message, and fences the log as untrusted', () => {
     const prompt = formatFeedback([vitestFailure], context);
     expect(prompt).toContain('attempt 1 of 3');

@@ -39,9 +39,10 @@ const describeFailure = (failure: CiFailure, index: number, maxLogBytes: number)
   const where = [`check \`${failure.check}\``];
   if (failure.job && failure.job !== failure.check) where.push(`job \`${failure.job}\``);
   if (failure.step) where.push(`step \`${failure.step}\``);
-  const lines = [`${index}. ${where.join(' › ')} (${failure.kind} failure)`];
+  const lines = [`${index}. ${where.join(' › ')} (${failure.kind} ${failure.severity ?? 'failure'})`];
   if (failure.test) lines.push(`   test: ${failure.test}`);
   if (failure.file) lines.push(`   at: ${failure.file}${failure.line ? `:${failure.line}` : ''}`);
+  if (failure.testFile) lines.push(`   test at: ${failure.testFile}${failure.testLine ? `:${failure.testLine}` : ''}`);
   const message = cleanLogText(failure.message).trim();
   if (message) lines.push(`   message: ${headBytes(message.replace(/\n+/g, ' ⏎ '), 600)}`);
   if (failure.logExcerpt) {

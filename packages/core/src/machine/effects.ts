@@ -1,3 +1,4 @@
+import type { CiRerun } from '../domain/ci.js';
 import type { TurnReason } from '../domain/events.js';
 import type { TimedPhase } from '../domain/task.js';
 
@@ -29,8 +30,11 @@ export type Effect =
   | { type: 'open-pull-request' }
   /** Refresh the pull request body (attempt history). Best effort, answers nothing. */
   | { type: 'update-pull-request' }
-  /** Follow CI for `sha`; answers `ci-run-started`, `ci-status-changed`…, `ci-run-end`. */
-  | { type: 'watch-ci'; sha: string; attempt: number; delayMs?: number }
+  /**
+   * Follow CI for `sha`; answers `ci-run-started`, `ci-status-changed`…, `ci-run-end`. With
+   * `rerun`, CI is first asked to run those failed checks of the same commit again.
+   */
+  | { type: 'watch-ci'; sha: string; attempt: number; delayMs?: number; rerun?: CiRerun }
   /** Stop following CI and any running agent turn. */
   | { type: 'cancel-in-flight' }
   /** After `delayMs`, answer `phase-timed-out` with this epoch. */

@@ -67,7 +67,11 @@ export const resumeEffects = (task: Task, now: number): Effect[] => {
       effects.push(task.headSha && !task.pullRequest ? { type: 'open-pull-request' } : { type: 'push-branch' });
       break;
     case 'ci-waiting':
-      if (task.ciWatch) effects.push({ type: 'watch-ci', sha: task.ciWatch.sha, attempt: task.ciWatch.attempt });
+      if (task.ciWatch) {
+        // A re-run CI was already asked for is only followed: asking twice would run the checks a third time.
+        const { sha, attempt, rerun, rerunRequested } = task.ciWatch;
+        effects.push({ type: 'watch-ci', sha, attempt, ...(rerun && !rerunRequested ? { rerun } : {}) });
+      }
       break;
   }
   return effects;

@@ -146,7 +146,7 @@ describe('transition rules', () => {
     expect(effects).toContainEqual(expect.objectContaining({ type: 'run-agent-turn', sessionId: 'T-1', reason: 'ci-feedback' }));
   });
 
-  it.each(['cancelled', 'timed_out', 'stale', 'startup_failure'] as const)('treats a %s run as not green and charges it', (conclusion) => {
+  it.each(['cancelled', 'stale'] as const)('treats a %s run as not green and charges it', (conclusion) => {
     const [next] = transition(
       taskIn['ci-waiting'](),
       sequence([{ type: 'ci-run-end', sha: 'sha1', conclusion, checks: [], failures: [], baseFailures: [] }], 11)[0] as OrchestratorEvent,

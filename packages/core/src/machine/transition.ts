@@ -1,9 +1,10 @@
-import { type CiFailure, isGreen } from '../domain/ci.js';
+import { type CiFailure, type CiRerun, isGreen } from '../domain/ci.js';
 import type { EventOf, OrchestratorEvent, TurnReason } from '../domain/events.js';
 import { type AgentUsage, isTerminalStatus, PhaseTimeouts, type TaskStatus, type TimedPhase } from '../domain/task.js';
 import type { Task, TaskFailure } from '../domain/task-state.js';
 import { failureSignature } from '../feedback/failure-signature.js';
 import { formatFeedback } from '../feedback/format-feedback.js';
+import { failedOnInfraOnly, flakyRerun, infraRerun } from './ci-reruns.js';
 import type { Effect } from './effects.js';
 import { defaultRetryPolicy, type RetryPolicy, retryDelay } from './retry-policy.js';
 
@@ -14,12 +15,18 @@ export interface MachineOptions {
   feedbackMaxBytes: number;
   /** How long to wait before looking again at a run that needs a person's approval. @default 30000 */
   actionRequiredPollMs: number;
+  /**
+   * How often the failed checks of one commit are run again when CI fails on infrastructure only
+   * (never charged); past that the task fails with `ci-infra`. @default 2
+   */
+  maxInfraReruns: number;
 }
 
 export const defaultMachineOptions: MachineOptions = {
   agentStartRetry: defaultRetryPolicy,
   feedbackMaxBytes: 4096,
   actionRequiredPollMs: 30_000,
+  maxInfraReruns: 2,
 };
 
 export type TransitionResult = readonly [Task, Effect[]];
@@ -100,6 +107,18 @@ const watchCi = (task: Task, at: number, sha: string): TransitionResult => {
   return [next, effects];
 };
 
+/** Asks CI to run failed checks of the watched commit again, in the same (uncharged) attempt. */
+const rerunCi = (
+  task: Task,
+  rerun: CiRerun,
+  patch: Partial<Pick<NonNullable<Task['ciWatch']>, 'flakyCandidates' | 'infraReruns'>>,
+): TransitionResult => {
+  const watch = task.ciWatch;
+  if (!watch) return [task, []];
+  const next: Task = { ...task, ciWatch: { ...watch, ...patch, rerun, rerunRequested: false }, waitingReason: undefined };
+  return [next, [{ type: 'watch-ci', sha: watch.sha, attempt: watch.attempt, rerun }]];
+};
+
 const summariseFailure = (failures: readonly CiFailure[], conclusion: string): string => {
   const first = failures[0];
   if (!first) return `CI concluded ${conclusion} without details.`;
@@ -132,17 +151,39 @@ const onCiRunEnd = (task: Task, event: EventOf<'ci-run-end'>, options: MachineOp
     ];
   }
 
-  const chargedFailures = event.failures;
-  const onlyBaseFailures = !isGreen(event.conclusion) && chargedFailures.length === 0 && event.baseFailures.length > 0;
-  const green = isGreen(event.conclusion) || onlyBaseFailures;
+  const watch = task.ciWatch;
+  const red = !isGreen(event.conclusion);
+  // Failures of the machine are never the agent's: run the failed checks again, a few times at most.
+  if (red && event.baseFailures.length === 0 && failedOnInfraOnly(event.conclusion, event.failures)) {
+    const reruns = watch.infraReruns ?? 0;
+    if (reruns >= options.maxInfraReruns) {
+      return fail(
+        withChecks,
+        at,
+        'ci-infra',
+        `CI failed on infrastructure, not on the code, ${reruns + 1} time${reruns === 0 ? '' : 's'} in a row on ${event.sha.slice(0, 12)}: ${summariseFailure(event.failures, event.conclusion)}`,
+      );
+    }
+    const redChecks = event.checks.filter((check) => check.conclusion && !isGreen(check.conclusion)).map((check) => check.name);
+    return rerunCi(withChecks, infraRerun(event.failures, redChecks), { infraReruns: reruns + 1 });
+  }
+  const infraFailures = event.failures.filter((failure) => failure.kind === 'infra');
+  const chargedFailures = event.failures.filter((failure) => failure.kind !== 'infra');
+  // A test that failed in code the agent did not touch gets one more run before it is charged.
+  const flaky = red && !watch.flakyCandidates ? flakyRerun(chargedFailures, event.changedFiles) : undefined;
+  if (flaky) return rerunCi(withChecks, flaky, { flakyCandidates: chargedFailures });
+  const onlyBaseFailures = red && chargedFailures.length === 0 && event.baseFailures.length > 0;
+  const green = !red || onlyBaseFailures;
+  const passedOnRerun = green && watch.rerun?.reason === 'flaky' ? watch.flakyCandidates : undefined;
   const signature = green ? undefined : failureSignature(event.conclusion, chargedFailures);
   const attempt = {
-    attempt: task.ciWatch.attempt,
+    attempt: watch.attempt,
     sha: event.sha,
     conclusion: event.conclusion,
-    failures: chargedFailures,
+    failures: [...chargedFailures, ...infraFailures],
     ...(signature ? { signature } : {}),
-    startedAt: task.ciWatch.since,
+    ...(passedOnRerun ? { flaky: passedOnRerun } : {}),
+    startedAt: watch.since,
     endedAt: at,
   };
   const next: Task = { ...withChecks, attempts: [...task.attempts, attempt], ciWatch: undefined, waitingReason: undefined };
@@ -333,7 +374,9 @@ const step = (task: Task, event: OrchestratorEvent, options: MachineOptions): Tr
       return watchCi(next, at, task.headSha);
     }
     case 'ci-run-started':
-      return [task, []];
+      return event.rerun && task.ciWatch?.sha === event.sha && task.ciWatch.rerun
+        ? [{ ...task, ciWatch: { ...task.ciWatch, rerunRequested: true } }, []]
+        : [task, []];
     case 'ci-status-changed':
       return task.ciWatch?.sha === event.sha ? [{ ...task, checks: event.checks }, []] : [task, []];
     case 'ci-run-end':

@@ -348,7 +348,12 @@ const watchCi = async (environment: EffectEnvironment, handle: TaskHandle, effec
     if (generation !== handle.generation) return;
   }
   const task = handle.state;
-  await environment.emit(handle, { type: 'ci-run-started', attempt: effect.attempt, sha: effect.sha }, generation);
+  const rerun = effect.rerun;
+  await environment.emit(
+    handle,
+    { type: 'ci-run-started', attempt: effect.attempt, sha: effect.sha, ...(rerun ? { rerun } : {}) },
+    generation,
+  );
   await new Promise<void>((resolve) => {
     let settled = Promise.resolve();
     const subscription = environment.ci
@@ -359,6 +364,7 @@ const watchCi = async (environment: EffectEnvironment, handle: TaskHandle, effec
         branch: task.branch,
         baseBranch: task.request.baseBranch,
         ...(task.request.checks ? { checks: task.request.checks } : {}),
+        ...(rerun ? { rerun: { checks: rerun.checks } } : {}),
       })
       .subscribe({
         next: (update) => {
@@ -378,6 +384,7 @@ const watchCi = async (environment: EffectEnvironment, handle: TaskHandle, effec
                       ...(failure.logExcerpt ? { logExcerpt: environment.redactor.redact(failure.logExcerpt) } : {}),
                     })),
                     baseFailures: update.result.baseFailures,
+                    ...(update.result.changedFiles ? { changedFiles: update.result.changedFiles.slice(0, 2000) } : {}),
                   },
                   generation,
                 ),

@@ -8,9 +8,10 @@ export interface CiProviderFixture {
   /**
    * Makes a commit whose CI passes, fails, or is still running for as long as the case lasts
    * (`pending`; for a provider that runs checks itself, put them in `target.checks`, e.g.
-   * `sleep 600`), and returns what to watch; for a failing commit also the check that fails.
+   * `sleep 600`), and returns what to watch; for a failing commit also the check that fails and
+   * a file its commit changed. A `flaky` commit's check fails on its first run and passes on the next.
    */
-  commit(outcome: 'pass' | 'fail' | 'pending'): Promise<{ target: CiTarget; failingCheck?: string }>;
+  commit(outcome: 'pass' | 'fail' | 'pending' | 'flaky'): Promise<{ target: CiTarget; failingCheck?: string; changedFile?: string }>;
   /** Lets the provider do whatever it would do next (advance a manual clock, or wait). @default waits 250 ms */
   settle?(): Promise<void>;
   /** A counter of the provider's work (requests made, containers started); must not move once unsubscribed. */
@@ -67,6 +68,33 @@ export const describeCiProvider = (options: DescribeCiProviderOptions): void => 
       expect(result.failures.length).toBeGreaterThan(0);
       if (failingCheck) expect(result.failures.map((failure) => failure.check)).toContain(failingCheck);
       expect(result.checks.find((check) => check.name === (failingCheck ?? result.failures[0]?.check))?.conclusion).not.toBe('success');
+    });
+
+    test('a red result names the files the commit changed', async () => {
+      fixture = await options.create();
+      const { target, changedFile } = await fixture.commit('fail');
+      const result = (
+        (await all(fixture.provider.watch(target))).find((update) => update.type === 'result') as Extract<CiUpdate, { type: 'result' }>
+      ).result;
+      expect(result.changedFiles).toBeDefined();
+      if (changedFile) expect(result.changedFiles).toContain(changedFile);
+    });
+
+    test('runs a failed check again when asked, and reports its new result', async () => {
+      fixture = await options.create();
+      const { target, failingCheck } = await fixture.commit('flaky');
+      const first = (await all(fixture.provider.watch(target))).find((update) => update.type === 'result') as Extract<
+        CiUpdate,
+        { type: 'result' }
+      >;
+      expect(isGreen(first.result.conclusion)).toBe(false);
+      const checks = [failingCheck ?? first.result.failures[0]?.check ?? ''];
+      const again = (await all(fixture.provider.watch({ ...target, rerun: { checks } }))).filter((update) => update.type === 'result');
+      expect(again).toHaveLength(1);
+      const result = (again[0] as Extract<CiUpdate, { type: 'result' }>).result;
+      expect(result.sha).toBe(target.sha);
+      expect(isGreen(result.conclusion)).toBe(true);
+      expect(result.failures).toEqual([]);
     });
 
     test('watching the same commit again is safe and gives the same conclusion', async () => {

@@ -5,7 +5,7 @@ import type { CiProvider, CiTarget, CiUpdate } from '../ports/ci-provider.js';
 /** What the fake CI says for one watch: a result, or `pending` to never finish. */
 export type FakeCiVerdict =
   | 'pending'
-  | { conclusion: CiConclusion; failures?: CiFailure[]; baseFailures?: CiFailure[]; checks?: CheckStatus[] };
+  | { conclusion: CiConclusion; failures?: CiFailure[]; baseFailures?: CiFailure[]; checks?: CheckStatus[]; changedFiles?: string[] };
 
 export interface FakeCiProvider extends CiProvider {
   /** Every watch started, in order. */
@@ -15,8 +15,9 @@ export interface FakeCiProvider extends CiProvider {
 }
 
 /**
- * A {@link CiProvider} whose verdict for each watch comes from `decide` (given the target and the
- * watch number, 1-based). It reports the checks in progress, then the result, asynchronously.
+ * A {@link CiProvider} whose verdict for each watch comes from `decide` (given the target, with its
+ * `rerun` when the loop asked for one, and the watch number, 1-based). It reports the checks in
+ * progress, then the result, asynchronously.
  */
 export const createFakeCiProvider = (decide: (target: CiTarget, watch: number) => FakeCiVerdict): FakeCiProvider => {
   const watches: CiTarget[] = [];
@@ -43,6 +44,7 @@ export const createFakeCiProvider = (decide: (target: CiTarget, watch: number) =
             checks,
             failures: verdict.failures ?? [],
             baseFailures: verdict.baseFailures ?? [],
+            ...(verdict.changedFiles ? { changedFiles: verdict.changedFiles } : {}),
           };
           subscriber.next({ type: 'result', result });
           done = true;

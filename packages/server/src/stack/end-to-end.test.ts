@@ -52,6 +52,8 @@ describe('the server with its embedded defaults: Docker, SQLite, local git and c
         message.event.type === 'task-status-changed' &&
         ['succeeded', 'failed', 'cancelled'].includes(message.event.to);
       await live.waitFor(ended, 240_000);
+      // The workspace is removed after the terminal status: its event is the last one.
+      await live.waitFor((message) => message.type === 'event' && message.event.type === 'workspace-removed', 60_000);
 
       const events = eventsOf(live.messages, 'task');
       expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
@@ -61,7 +63,8 @@ describe('the server with its embedded defaults: Docker, SQLite, local git and c
       const digest = feedback?.type === 'agent-turn-started' ? feedback.prompt : '';
       expect(digest).toContain('sum adds two numbers');
       expect(digest).toContain('Unexpected var');
-      expect(events.at(-1)).toMatchObject({ type: 'task-status-changed', to: 'succeeded' });
+      expect(events.at(-2)).toMatchObject({ type: 'task-status-changed', to: 'succeeded' });
+      expect(events.at(-1)).toMatchObject({ type: 'workspace-removed' });
 
       const task = await api<Task>('GET', `/api/tasks/${created.body.id}`);
       expect(task.body.status).toBe('succeeded');

@@ -58,9 +58,16 @@ export interface SimulatedPush {
   branch: string;
   sha: string;
   before: string | undefined;
+  /** The workflow run attempt: 1 for the push, 2 and up for `rerun-failed-jobs`. @default 1 */
+  attempt?: number;
 }
 
-/** The test's CI: decides, per push, what checks run and how they end. `hold` keeps them in progress until `completeCi`. */
+/**
+ * The test's CI: decides, per push, what checks run and how they end. `hold` keeps them in
+ * progress until `completeCi`. It is asked again, with `attempt` 2 and up, when the failed jobs of
+ * a workflow run are re-run: then only the checks it names that were re-run take its new outcome
+ * (a check it no longer names fails the same way again).
+ */
 export type CiScript = (push: SimulatedPush) => SimulatedCheck[] | { checks: SimulatedCheck[]; hold?: boolean } | undefined;
 
 export interface Fault {
@@ -131,6 +138,8 @@ interface CheckRun {
   appId: number;
   suiteId: number;
   runId?: number;
+  /** The workflow run attempt this job belongs to. */
+  attempt: number;
   status: 'queued' | 'in_progress' | 'completed';
   conclusion: SimulatedConclusion | null;
   final: SimulatedConclusion;
@@ -158,6 +167,11 @@ interface WorkflowRun {
   branch: string;
   suiteId: number;
   createdAt: string;
+  /** `run_attempt`: 1, then one more for each re-run. */
+  attempt: number;
+  /** `run_started_at`: reset by each re-run. */
+  startedAt: string;
+  before: string | undefined;
 }
 interface CommitStatus {
   id: number;
@@ -297,6 +311,13 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
 
   // ---- CI --------------------------------------------------------------------------------------
 
+  /** The latest check run of each name: what GitHub shows once jobs were re-run. */
+  const latestByName = (runs: readonly CheckRun[]): CheckRun[] => {
+    const latest = new Map<string, CheckRun>();
+    for (const run of runs) if ((latest.get(run.name)?.id ?? 0) < run.id) latest.set(run.name, run);
+    return [...latest.values()];
+  };
+
   const completeRun = (run: CheckRun) => {
     run.status = 'completed';
     run.conclusion = run.final;
@@ -363,7 +384,18 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
         const name = check.workflow ?? 'CI';
         let workflowRun = workflows.get(name);
         if (!workflowRun) {
-          workflowRun = { id: id(), repo: push.repo, name, sha: push.sha, branch: push.branch, suiteId: owner.id, createdAt: startedAt };
+          workflowRun = {
+            id: id(),
+            repo: push.repo,
+            name,
+            sha: push.sha,
+            branch: push.branch,
+            suiteId: owner.id,
+            createdAt: startedAt,
+            attempt: 1,
+            startedAt,
+            before: push.before,
+          };
           workflows.set(name, workflowRun);
           workflowRuns.push(workflowRun);
         }
@@ -379,6 +411,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
         appId: owner.appId,
         suiteId: owner.id,
         ...(runId === undefined ? {} : { runId }),
+        attempt: 1,
         status: 'in_progress',
         conclusion: null,
         final: check.conclusion,
@@ -466,7 +499,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     };
   };
   const suitePayload = (suite: Suite) => {
-    const runs = checkRuns.filter((run) => run.suiteId === suite.id);
+    const runs = latestByName(checkRuns.filter((run) => run.suiteId === suite.id));
     const conclusion = suiteConclusion(runs);
     const repo = repoOf(suite.repo);
     return {
@@ -509,7 +542,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
   };
   const workflowRunPayload = (run: WorkflowRun) => {
     const repo = repoOf(run.repo);
-    const jobs = checkRuns.filter((check) => check.runId === run.id);
+    const jobs = latestByName(checkRuns.filter((check) => check.runId === run.id));
     const conclusion = suiteConclusion(jobs);
     const url = `${origin}/repos/${run.repo}/actions/runs/${run.id}`;
     const repository = minimalRepositoryPayload(repo);
@@ -533,8 +566,9 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
       pull_requests: [],
       created_at: run.createdAt,
       updated_at: iso(),
-      run_attempt: 1,
-      run_started_at: run.createdAt,
+      run_attempt: run.attempt,
+      run_started_at: run.startedAt,
+      previous_attempt_url: run.attempt > 1 ? `${url}/attempts/${run.attempt - 1}` : null,
       jobs_url: `${url}/jobs`,
       logs_url: `${url}/logs`,
       check_suite_url: `${origin}/repos/${run.repo}/check-suites/${run.suiteId}`,
@@ -883,11 +917,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     const repo = requireRepo(context);
     const sha = shaOf(repo, context.params.ref as string);
     let list = checkRuns.filter((run) => run.repo === `${repo.owner}/${repo.name}` && run.sha === sha);
-    if ((context.query.get('filter') ?? 'latest') === 'latest') {
-      const latest = new Map<string, CheckRun>();
-      for (const run of list) if ((latest.get(run.name)?.id ?? 0) < run.id) latest.set(run.name, run);
-      list = [...latest.values()];
-    }
+    if ((context.query.get('filter') ?? 'latest') === 'latest') list = latestByName(list);
     const name = context.query.get('check_name');
     if (name) list = list.filter((run) => run.name === name);
     return { status: 200, page: { items: list.map(checkRunPayload), wrap: (items, total) => ({ total_count: total, check_runs: items }) } };
@@ -961,8 +991,122 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
   });
 
   route('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', [['actions', 'read']], (context) => {
-    const list = checkRuns.filter((run) => run.runId === Number(context.params.run_id)).map(jobPayload);
+    // `filter=latest` (GitHub's default) lists the jobs of the latest attempt; `all`, every attempt's.
+    const jobs = checkRuns.filter((run) => run.runId === Number(context.params.run_id));
+    const list = (context.query.get('filter') === 'all' ? jobs : latestByName(jobs)).map(jobPayload);
     return { status: 200, page: { items: list, wrap: (items, total) => ({ total_count: total, jobs: items }) } };
+  });
+
+  // GitHub re-runs the failed (and cancelled) jobs of a completed run as a new attempt of the same
+  // run: new job ids, `run_attempt` + 1, `run_started_at` reset; the other jobs keep their results.
+  route('POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs', [['actions', 'write']], (context) => {
+    const repo = requireRepo(context);
+    const run = workflowRuns.find(
+      (candidate) => candidate.id === Number(context.params.run_id) && candidate.repo === `${repo.owner}/${repo.name}`,
+    );
+    if (!run) return notFound();
+    const jobs = latestByName(checkRuns.filter((job) => job.runId === run.id));
+    if (jobs.some((job) => job.status !== 'completed')) return { status: 403, body: errorBody('This workflow is already running', 403) };
+    const failed = jobs.filter((job) => job.conclusion === 'failure' || job.conclusion === 'cancelled' || job.conclusion === 'timed_out');
+    if (failed.length === 0) return { status: 403, body: errorBody('This workflow run has no failed jobs to re-run', 403) };
+    if (run.attempt >= 50) return { status: 403, body: errorBody('This workflow run has reached the maximum number of re-runs', 403) };
+    run.attempt++;
+    run.startedAt = iso();
+    const scripted = ciScript({ repo: run.repo, branch: run.branch, sha: run.sha, before: run.before, attempt: run.attempt });
+    const { checks: again, hold } = !scripted
+      ? { checks: [], hold: false }
+      : Array.isArray(scripted)
+        ? { checks: scripted, hold: false }
+        : scripted;
+    for (const job of failed) {
+      const check = again.find((candidate) => candidate.name === job.name);
+      checkRuns.push({
+        ...job,
+        id: id(),
+        attempt: run.attempt,
+        status: 'in_progress',
+        conclusion: null,
+        final: check?.conclusion ?? job.final,
+        steps:
+          check?.steps ??
+          job.steps.map((step, index) => (index === job.steps.length - 1 ? { ...step, conclusion: check?.conclusion ?? job.final } : step)),
+        log: check
+          ? timestampLog(check.log ?? `##[group]Run ${check.name}\n${check.name} finished: ${check.conclusion}\n##[endgroup]`, clock.now())
+          : job.log,
+        annotations: check?.annotations ?? job.annotations,
+        summary: check?.summary ?? job.summary,
+        startedAt: run.startedAt,
+        completedAt: null,
+      });
+    }
+    if (hold) heldShas.add(`${run.repo}@${run.sha}`);
+    else completeCi(run.repo, run.sha);
+    return { status: 201, body: {} };
+  });
+
+  route('GET /repos/{owner}/{repo}/compare/{basehead}', [['contents', 'read']], (context) => {
+    const repo = requireRepo(context);
+    const [base = '', head = ''] = (context.params.basehead as string).split('...');
+    const baseSha = shaOf(repo, base);
+    const headSha = shaOf(repo, head);
+    let mergeBase: string;
+    let files: string[];
+    let commits: string[];
+    let behind: string[];
+    try {
+      mergeBase = git(['merge-base', baseSha, headSha], repo.dir);
+      files = git(['diff', '--name-status', `${mergeBase}`, headSha], repo.dir)
+        .split('\n')
+        .filter(Boolean);
+      commits = git(['rev-list', '--reverse', `${mergeBase}..${headSha}`], repo.dir)
+        .split('\n')
+        .filter(Boolean);
+      behind = git(['rev-list', `${mergeBase}..${baseSha}`], repo.dir)
+        .split('\n')
+        .filter(Boolean);
+    } catch {
+      return notFound();
+    }
+    const example = officialExample<Body>('GET /repos/{owner}/{repo}/compare/{basehead}');
+    const commitPayload = (sha: string) => ({
+      ...example.commits[0],
+      sha,
+      node_id: `C_${sha}`,
+      url: `${origin}/repos/${repo.owner}/${repo.name}/commits/${sha}`,
+    });
+    const statusOf: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', C: 'copied', T: 'changed' };
+    return {
+      status: 200,
+      body: {
+        ...example,
+        url: `${origin}/repos/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+        html_url: `${origin}/${repo.owner}/${repo.name}/compare/${base}...${head}`,
+        permalink_url: `${origin}/${repo.owner}/${repo.name}/compare/${baseSha}...${headSha}`,
+        diff_url: `${origin}/${repo.owner}/${repo.name}/compare/${base}...${head}.diff`,
+        patch_url: `${origin}/${repo.owner}/${repo.name}/compare/${base}...${head}.patch`,
+        base_commit: commitPayload(baseSha),
+        merge_base_commit: commitPayload(mergeBase),
+        status: commits.length === 0 ? (behind.length === 0 ? 'identical' : 'behind') : behind.length === 0 ? 'ahead' : 'diverged',
+        ahead_by: commits.length,
+        behind_by: behind.length,
+        total_commits: commits.length,
+        commits: commits.map(commitPayload),
+        files: files.map((line) => {
+          const [status = 'M', ...names] = line.split('\t');
+          const filename = names.at(-1) ?? '';
+          return {
+            ...example.files[0],
+            sha: headSha,
+            filename,
+            status: statusOf[status.charAt(0)] ?? 'modified',
+            blob_url: `${origin}/${repo.owner}/${repo.name}/blob/${headSha}/${filename}`,
+            raw_url: `${origin}/${repo.owner}/${repo.name}/raw/${headSha}/${filename}`,
+            contents_url: `${origin}/repos/${repo.owner}/${repo.name}/contents/${filename}?ref=${headSha}`,
+            ...(status.startsWith('R') ? { previous_filename: names[0] } : {}),
+          };
+        }),
+      },
+    };
   });
 
   route('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', [['actions', 'read']], (context) => {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AmpoError } from '@ampo/core';
+import { type BaseImagePlan, planBaseImage } from './base-image-plan.js';
 import { findDebianMirror } from './debian-mirror.js';
 import { runChecked, runCommand } from './run-command.js';
 
@@ -152,17 +153,38 @@ const withLock = async <T>(work: () => Promise<T>): Promise<T> => {
   }
 };
 
+const productionDockerfile = fileURLToPath(new URL('../../../adapter-docker/worker-image', import.meta.url));
+const hasDebootstrap = async () => (await runCommand('sh', ['-c', 'command -v debootstrap || test -x /usr/sbin/debootstrap'])).code === 0;
+
+/** What this machine can do to get the base image (see `planBaseImage`). */
+const planHere = async (reference: string): Promise<BaseImagePlan> =>
+  planBaseImage(
+    {
+      root: process.getuid?.() === 0,
+      debian: existsSync('/etc/debian_version'),
+      debootstrap: await hasDebootstrap(),
+      // Only asked when nothing offline can work: the production Dockerfile's base image must come from somewhere.
+      registryAnswers: async () => (await runCommand('timeout', ['120', 'docker', 'pull', '-q', 'node:20-bookworm-slim'])).code === 0,
+    },
+    reference,
+  );
+
 const buildBase = async (reference: string, log: (line: string) => void) => {
-  if (process.getuid?.() !== 0)
-    throw new AmpoError(
-      'image-missing',
-      `The image ${reference} is missing and building it needs root (debootstrap, chroot). Run as root: npx tsx packages/testkit/src/image/build-test-image.ts`,
-    );
-  if ((await runCommand('sh', ['-c', 'command -v debootstrap'])).code !== 0)
-    throw new AmpoError(
-      'image-missing',
-      `The image ${reference} is missing and debootstrap is not installed: apt-get install debootstrap (bash scripts/ensure-docker.sh installs it).`,
-    );
+  const plan = await planHere(reference);
+  if (plan === 'dockerfile') {
+    log(`no debootstrap here: docker build ${productionDockerfile}`);
+    // The build's own apt-get and npm reach their registries through the host's network.
+    await runChecked('docker', ['build', '--network', 'host', '-t', reference, productionDockerfile]);
+    return;
+  }
+  if (plan === 'install-debootstrap') {
+    log('apt-get install debootstrap (a Docker engine runs here without it)');
+    const install = ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', 'debootstrap'];
+    if ((await runCommand('apt-get', install)).code !== 0) {
+      await runChecked('apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'update', '-qq']);
+      await runChecked('apt-get', install);
+    }
+  }
   const mirror = findDebianMirror(suite);
   if (!mirror) throw new AmpoError('image-missing', `No Debian ${suite} mirror found in /etc/apt; set AMPO_DEBIAN_MIRROR to one.`);
   const work = mkdtempSync(join(tmpdir(), 'ampo-test-image-'));
@@ -224,7 +246,8 @@ const inProcess = new Map<string, Promise<string>>();
  * (uid 1000) and `/workspace`, `docker import` it, then add the scripted agent (and, when asked,
  * the real agent CLIs). Built once per machine: the tag is a content hash of the recipe and the
  * files copied in. The default image is also tagged `ampo-test-worker:latest` (on every call). Needs a running
- * engine (scripts/ensure-docker.sh) and, to debootstrap, root.
+ * engine (scripts/ensure-docker.sh) and, to debootstrap, root; where debootstrap is missing it is
+ * installed on Debian, and elsewhere the production Dockerfile is built when a registry answers.
  * @returns the image reference, `ampo-test-worker:<hash>`
  */
 export const buildTestImage = (options: BuildTestImageOptions = {}): Promise<string> => {

@@ -2,8 +2,11 @@
 # Regenerates the ci-digest fixtures by running each real tool on a small sample project with
 # deliberate failures. The sample sources live below as heredocs (not as files in the repo, so the
 # repo's own tsc/vitest/biome never pick them up). Usage: bash regenerate.sh [tool ...]
-# Needs: node 20 + the repo's node_modules (vitest, tsc, biome), npm access for jest/mocha/eslint,
-# python3-pytest and golang-go from Debian, cargo. Outputs depend on timings only in durations.
+# Needs: node 20 + the repo's node_modules (vitest, tsc, biome), npm access for jest/mocha/eslint and
+# the bundlers, cargo, Docker with the test image, and from Debian: python3-pytest python3-mypy
+# golang-go ruby-rspec phpunit postgresql-client maven maven-debian-helper libsurefire-java junit4
+# libmaven-compiler-plugin-java libmaven-resources-plugin-java. Outputs differ only in durations.
+# The samples of the newer tools are in samples/*.sh, sourced below.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +26,7 @@ capture() {
   local code=$? command
   command="$(printf "%q " "$@")"
   command="${command% }"
+  command="${command//$samples/\$SAMPLES}"
   printf -- '- `%s`: `cd %s && %s` (exit %s)\n' "$file" "${dir/#$samples/\$SAMPLES}" "${command//$repo/\$REPO}" "$code" >>"$here/$tool/README.md"
 }
 
@@ -34,11 +38,13 @@ readme() {
 }
 
 js_tools() {
-  if [ ! -x "$samples/node_modules/.bin/jest" ]; then
+  if [ ! -x "$samples/node_modules/.bin/wait-on" ]; then
     (cd "$samples" && { [ -f package.json ] || echo '{"private":true}' >package.json; } &&
-      npm install --no-audit --no-fund jest@30.5.2 mocha@12.0.3 eslint@10.15.0 @eslint/js@10.0.1 eslint-formatter-unix@9.0.1 >/dev/null)
+      npm install --no-audit --no-fund jest@30.5.2 mocha@12.0.3 eslint@10.15.0 @eslint/js@10.0.1 eslint-formatter-unix@9.0.1 \
+        @playwright/test@1.65.1 wait-on@9.5.1 jest-trx-results-processor@3.0.2 >/dev/null)
   fi
 }
+sbin="$samples/node_modules/.bin"
 
 vitest_sample() {
   local d="$samples/vitest"
@@ -122,6 +128,7 @@ run_vitest() {
   capture vitest color.txt "$d" env FORCE_COLOR=1 "$bin/vitest" run --root . test/ broken/
   capture vitest missing-module.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . broken
   capture vitest unhandled-timeout.txt "$d" env NO_COLOR=1 "$bin/vitest" run --root . flaky
+  run_vitest_stock
 
   # junit/README.md is written by hand: it lists these two commands.
   (cd "$d" && NO_COLOR=1 "$bin/vitest" run --root . --reporter=junit test/ broken/ >"$here/junit/vitest.xml" 2>/dev/null)
@@ -500,6 +507,7 @@ import { readFile } from 'node:fs/promises';
 export async function load(path) {
   const unused = 1;
   const text = await readFile(path, 'utf8');
+  console.log('loaded', path);
   if (text == null) return undefined;
   return JSON.parse(txt);
 }
@@ -516,9 +524,9 @@ run_eslint() {
   cat >"$d/eslint.config.js" <<'SRC'
 import js from '@eslint/js';
 
-export default [js.configs.recommended, { rules: { eqeqeq: 'error' }, languageOptions: { sourceType: 'module' } }];
+export default [js.configs.recommended, { rules: { eqeqeq: 'error', 'no-console': 'warn' }, languageOptions: { sourceType: 'module', globals: { console: 'readonly' } } }];
 SRC
-  readme eslint "eslint $("$samples/node_modules/.bin/eslint" --version), eslint-formatter-unix 9.0.1" 'src/app.js (unused variable, undefined name, == null, debugger) with @eslint/js recommended + eqeqeq'
+  readme eslint "eslint $("$samples/node_modules/.bin/eslint" --version), eslint-formatter-unix 9.0.1" 'src/app.js (unused variable, undefined name, == null, debugger, console.log) with @eslint/js recommended + eqeqeq + no-console as a warning'
   capture eslint stylish.txt "$d" "$samples/node_modules/.bin/eslint" --no-color src
   capture eslint unix.txt "$d" "$samples/node_modules/.bin/eslint" --format unix src
 }
@@ -530,8 +538,8 @@ run_biome() {
 export const   badlyFormatted = {a:1}
 SRC
   echo '{"type":"module","private":true}' >"$d/package.json"
-  echo '{}' >"$d/biome.json"
-  readme biome "$("$bin/biome" --version)" 'src/app.js (unused variable, debugger, == null, formatting) with the default configuration'
+  echo '{ "linter": { "rules": { "suspicious": { "noConsole": "info" } } } }' >"$d/biome.json"
+  readme biome "$("$bin/biome" --version)" 'src/app.js (unused variable, debugger, == null, console.log, formatting) with the recommended rules and noConsole at the info level'
   capture biome check.txt "$d" "$bin/biome" check --colors=off src
   capture biome lint.txt "$d" "$bin/biome" lint --colors=off src
   capture biome github.txt "$d" "$bin/biome" check --reporter=github src
@@ -578,12 +586,21 @@ run_generic() {
   printf -- '- `github-actions.txt`: GitHub Actions framing (timestamps, `##[group]`, `##[error]`) written by `run_generic` around the real output of `npm run build` (tsup missing) and `./scripts/deploy.sh` (missing file)\n' >>"$here/generic/README.md"
 }
 
+for part in bundlers infra stock more-runners; do
+  # shellcheck source=/dev/null
+  source "$here/samples/$part.sh"
+done
+
 tools=("$@")
-[ ${#tools[@]} -eq 0 ] && tools=(vitest jest node-test mocha pytest go-test cargo-test tsc eslint biome generic)
+[ ${#tools[@]} -eq 0 ] && tools=(vitest jest node-test mocha pytest go-test cargo-test tsc eslint biome generic esbuild tsup vite rollup webpack
+  infra playwright go-vet rspec phpunit unittest mypy maven trx)
 for tool in "${tools[@]}"; do
   case "$tool" in
   vitest) run_vitest ;; jest) run_jest ;; node-test) run_node_test ;; mocha) run_mocha ;; pytest) run_pytest ;;
-  go-test) run_go ;; cargo-test) run_cargo ;; tsc) run_tsc ;; eslint) run_eslint ;; biome) run_biome ;; generic) run_generic ;;
+  go-test) run_go && run_go_packages ;; go-vet) run_go_vet ;; cargo-test) run_cargo ;; tsc) run_tsc ;; eslint) run_eslint ;;
+  biome) run_biome ;; generic) run_generic ;; esbuild) run_esbuild ;; tsup) run_tsup ;; vite) run_vite ;; rollup) run_rollup ;;
+  webpack) run_webpack ;; infra) run_infra ;; playwright) run_playwright ;; rspec) run_rspec ;; phpunit) run_phpunit ;;
+  unittest) run_unittest ;; mypy) run_mypy ;; maven) run_maven ;; trx) run_trx ;;
   junit) run_vitest && run_pytest ;;
   *) echo "unknown tool: $tool" >&2 ;;
   esac

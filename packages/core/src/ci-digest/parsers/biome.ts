@@ -1,24 +1,25 @@
+import type { FailureSeverity } from '../../domain/ci.js';
 import { classifyFailure } from '../classify-failure.js';
 import { compactMessage, lineNumber, makeExcerpt } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { orderBySeverity } from '../severity.js';
 
 // `src/app.js:4:9 lint/correctness/noUnusedVariables  FIXABLE  ━━━━`, `src/app.js format ━━━━`
 const diagnosticHeader =
   /^(\S+?)(?::(\d+):(\d+))? ((?:lint|assist|syntax|suppressions)\/\S+|format|parse|organizeImports|internalError\/\S+)(?:\s+[A-Z]+)*\s+━+\s*$/;
 const severityLine = /^\s+([×✖!⚠iℹ]) (.+)$/;
 
-interface Diagnostic extends ParsedFailure {
-  isError: boolean;
-}
+const severityOf = (marker: string | undefined): FailureSeverity =>
+  marker === '!' || marker === '⚠' ? 'warning' : marker === 'i' || marker === 'ℹ' ? 'info' : 'error';
 
 /**
  * Biome's default console reporter: one block per diagnostic (`file:line:col category ━━━`, then
- * `× message` for an error or `! message` for a warning, a code frame and hints). The closing
- * `check ━━━` block is a summary. Only errors are reported when there are any.
+ * `× message` for an error, `! message` for a warning, `i message` for an info, a code frame and
+ * hints). The closing `check ━━━` block is a summary. Errors first, then warnings (see `orderBySeverity`).
  */
 export const parseBiome = (text: string): ParsedFailure[] => {
   const lines = text.split('\n');
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: ParsedFailure[] = [];
   for (let index = 0; index < lines.length; index++) {
     const header = diagnosticHeader.exec(lines[index] ?? '');
     if (!header?.[1]) continue;
@@ -33,7 +34,8 @@ export const parseBiome = (text: string): ParsedFailure[] => {
     // Keep the message and its code frame; the fix diff after the hints is long and repeats the file.
     const hint = body.findIndex((line, bodyIndex) => bodyIndex > 0 && /^\s+i /.test(line));
     diagnostics.push({
-      isError: severity?.[1] !== '!' && severity?.[1] !== '⚠',
+      // A format or parse block has no severity line: it fails the check, so it is an error.
+      severity: severityOf(severity?.[1]),
       kind: category === 'parse' || category.startsWith('syntax/') ? classifyFailure(text, 'build') : 'lint',
       file: header[1],
       line: lineNumber(header[2]),
@@ -45,6 +47,5 @@ export const parseBiome = (text: string): ParsedFailure[] => {
       ),
     });
   }
-  const errors = diagnostics.filter((diagnostic) => diagnostic.isError);
-  return (errors.length > 0 ? errors : diagnostics).map(({ isError: _isError, ...failure }) => failure);
+  return orderBySeverity(diagnostics);
 };

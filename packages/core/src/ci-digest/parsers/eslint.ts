@@ -1,6 +1,7 @@
 import { classifyFailure } from '../classify-failure.js';
 import { lineNumber, truncateBytes } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { orderBySeverity } from '../severity.js';
 
 // stylish (the default): a file line, then `  line:col  error  message  rule` rows.
 const stylishRow = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.+?)\s*$/;
@@ -8,10 +9,6 @@ const stylishRow = /^\s+(\d+):(\d+)\s+(error|warning)\s+(.+?)\s*$/;
 const unixRow = /^(.+?):(\d+):(\d+): (.*) \[(Error|Warning)(?:\/(.+?))?\]\s*$/;
 // compact: file: line 4, col 9, Error - message (rule)
 const compactRow = /^(.+?): line (\d+), col \d+, (Error|Warning) - (.*?)(?: \(([@\w/-]+)\))?\s*$/;
-
-interface Problem extends ParsedFailure {
-  severity: 'error' | 'warning';
-}
 
 /** stylish pads columns with two or more spaces; the last column is the rule when it looks like one. */
 const splitStylishMessage = (rest: string): { message: string; rule?: string } => {
@@ -28,7 +25,7 @@ const problem = (
   message: string,
   rule: string | undefined,
   raw: string,
-): Problem => {
+): ParsedFailure => {
   const text = `${message.replace(/\.$/, '')}${rule ? ` (${rule})` : ''}`;
   return {
     severity: /^error$/i.test(severity) ? 'error' : 'warning',
@@ -40,13 +37,9 @@ const problem = (
   };
 };
 
-/**
- * ESLint's stylish, unix and compact formats. Only errors are reported when there are any: a lint
- * check fails on errors, and warnings would crowd them out of the prompt (`--max-warnings 0`
- * fails on warnings alone, and then they are all there is).
- */
+/** ESLint's stylish, unix and compact formats: errors first, then warnings (see `orderBySeverity`). */
 export const parseEslint = (text: string): ParsedFailure[] => {
-  const problems: Problem[] = [];
+  const problems: ParsedFailure[] = [];
   let file: string | undefined;
   for (const line of text.split('\n')) {
     const unix = unixRow.exec(line);
@@ -60,6 +53,5 @@ export const parseEslint = (text: string): ParsedFailure[] => {
       problems.push(problem(file, stylish[1], stylish[3] ?? '', message, rule, file ? `${file}\n${line}` : line));
     } else if (/^\S/.test(line) && !/^✖ \d+ problems?/.test(line)) file = line.trim();
   }
-  const errors = problems.filter((entry) => entry.severity === 'error');
-  return (errors.length > 0 ? errors : problems).map(({ severity: _severity, ...failure }) => failure);
+  return orderBySeverity(problems);
 };

@@ -1,8 +1,9 @@
 import { classifyFailure } from '../classify-failure.js';
 import { lineNumber, truncateBytes } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { orderBySeverity } from '../severity.js';
 
-const command = /^::(error|warning)(?: ([^:]*))?::(.*)$/;
+const command = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/;
 
 /** Workflow command values escape `%`, CR, LF (and `:` / `,` in properties). */
 const unescapeValue = (value: string) =>
@@ -10,10 +11,10 @@ const unescapeValue = (value: string) =>
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…,title=…::message`), as Biome's and
- * other tools' `github` reporters print them. Warnings count only when there are no errors.
+ * other tools' `github` reporters print them: errors, then warnings; notices only when alone.
  */
 export const parseGithubAnnotations = (text: string): ParsedFailure[] => {
-  const found: Array<ParsedFailure & { isError: boolean }> = [];
+  const found: ParsedFailure[] = [];
   for (const line of text.split('\n')) {
     const match = command.exec(line.trim());
     if (!match) continue;
@@ -28,7 +29,7 @@ export const parseGithubAnnotations = (text: string): ParsedFailure[] => {
     const message = unescapeValue(match[3] ?? '').trim();
     const isLint = title !== undefined && /^(lint\/|format$|assist\/|eslint|[\w-]+\/[\w-]+$)/.test(title);
     found.push({
-      isError: match[1] === 'error',
+      severity: match[1] === 'error' ? 'error' : match[1] === 'warning' ? 'warning' : 'info',
       kind: classifyFailure(message, isLint ? 'lint' : 'unknown'),
       file: properties.get('file'),
       line: lineNumber(properties.get('line')),
@@ -36,6 +37,5 @@ export const parseGithubAnnotations = (text: string): ParsedFailure[] => {
       logExcerpt: truncateBytes(line.trim(), 400),
     });
   }
-  const errors = found.filter((entry) => entry.isError);
-  return (errors.length > 0 ? errors : found).map(({ isError: _isError, ...failure }) => failure);
+  return orderBySeverity(found);
 };

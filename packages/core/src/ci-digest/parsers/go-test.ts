@@ -7,8 +7,28 @@ const logLine = /^\s+([\w./-]+\.go):(\d+): (.*)$/;
 const compileError = /^((?:\.\/)?[\w./-]+\.go):(\d+)(?::\d+)?: (.*)$/;
 const goroutineFrame = /^\t(\S+\.go):(\d+)/;
 
+// Messages of `go vet`'s analyzers (which `go test` runs too): a lint finding, not a compile error.
+const vetMessage =
+  /\bformat %\S* (has arg|reads arg)|call has possible (Printf )?formatting directive|call needs \d+ args? but has|arg list ends with redundant newline|possible misuse of|unreachable code|self-assignment of|struct field tag|composite literal uses unkeyed fields|the cancel function|passes lock by value|copies lock|captured by func literal|result of .* call not used|should have signature|comparison of function|suspect or: |using \S+ before checking for errors|possible nil pointer dereference|misuse of unbuffered os\.Signal channel|conversion from \S+ to string yields/;
+
+/**
+ * The repository folder of a Go package, from its import path: the module path is taken off by
+ * the usual shapes (`github.com/owner/repo/…`, `host/name/…`, a bare `name/…`). Go's test logs name
+ * files bare (`money_test.go:18`), relative to the package's folder.
+ */
+export const packageFolder = (importPath: string): string => {
+  const parts = importPath.split('/');
+  const first = parts[0] ?? '';
+  const moduleParts = !first.includes('.') ? 1 : /^(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|git\.sr\.ht)$/.test(first) ? 3 : 2;
+  return parts.slice(moduleParts).join('/');
+};
+
+const inPackage = (file: string, folder: string | undefined) => (folder && !file.includes('/') ? `${folder}/${file}` : file);
+
 interface TestRecord {
   name: string;
+  /** The package's repository folder, once its `ok` / `FAIL` line has been read. */
+  folder?: string | undefined;
   failed: boolean;
   logs: Array<{ file: string; line?: number | undefined; text: string }>;
   panic?: { message: string; file?: string | undefined; line?: number | undefined; excerpt: string[] };
@@ -16,8 +36,9 @@ interface TestRecord {
 
 /**
  * `go test` and `go test -v`: `--- FAIL: Name` lines (subtests as `Name/sub`), the `file.go:N:`
- * lines a test logged before or under its result, a panic with its goroutine trace, and compile
- * errors (`# package`, then `file.go:line:col: message`).
+ * lines a test logged before or under its result (placed in the folder of the package that the
+ * `FAIL\tpkg` line names), a panic with its goroutine trace, and the `# package` blocks of compile
+ * errors (`build`) and of `go vet` findings (`lint`), as `go test` and `go vet` print them.
  */
 export const parseGoTest = (text: string): ParsedFailure[] => {
   const lines = text.split('\n');
@@ -27,17 +48,25 @@ export const parseGoTest = (text: string): ParsedFailure[] => {
     if (known) return known;
     const test: TestRecord = { name, failed: false, logs: [] };
     tests.set(name, test);
+    unplaced.push(test);
     return test;
   };
   const failures: ParsedFailure[] = [];
   let current: TestRecord | undefined;
   let inBuildOutput = false;
+  // Tests read since the last package line: that line (`FAIL\tpkg\t0.01s`) says where they live.
+  let unplaced: TestRecord[] = [];
 
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
     const run = runLine.exec(line);
     const fail = failLine.exec(line);
-    if (run?.[2]) {
+    const packageLine = /^(?:FAIL|ok)\s+(\S+)\s+(?:[\d.]+s|\(cached\)|\[)/.exec(line);
+    if (packageLine?.[1]) {
+      for (const test of unplaced) test.folder = packageFolder(packageLine[1]);
+      unplaced = [];
+      current = undefined;
+    } else if (run?.[2]) {
       current = record(run[2]);
       inBuildOutput = false;
     } else if (fail?.[2]) {
@@ -49,7 +78,7 @@ export const parseGoTest = (text: string): ParsedFailure[] => {
     } else if (inBuildOutput && compileError.test(line)) {
       const match = compileError.exec(line);
       failures.push({
-        kind: 'build',
+        kind: vetMessage.test(match?.[3] ?? '') ? 'lint' : 'build',
         file: match?.[1]?.replace(/^\.\//, ''),
         line: lineNumber(match?.[2]),
         message: compactMessage([match?.[3] ?? line], 1),
@@ -99,7 +128,7 @@ export const parseGoTest = (text: string): ParsedFailure[] => {
     failures.push({
       kind: 'test',
       test: test.name || undefined,
-      file: test.panic?.file ?? first?.file,
+      file: test.panic?.file ?? (first ? inPackage(first.file, test.folder) : undefined),
       line: test.panic ? test.panic.line : first?.line,
       message: test.panic
         ? test.panic.message
@@ -107,7 +136,9 @@ export const parseGoTest = (text: string): ParsedFailure[] => {
             test.logs.map((log) => log.text),
             3,
           ) || 'FAIL',
-      logExcerpt: makeExcerpt(test.panic ? test.panic.excerpt : test.logs.map((log) => `${log.file}:${log.line ?? '?'}: ${log.text}`)),
+      logExcerpt: makeExcerpt(
+        test.panic ? test.panic.excerpt : test.logs.map((log) => `${inPackage(log.file, test.folder)}:${log.line ?? '?'}: ${log.text}`),
+      ),
     });
   }
   return failures;

@@ -1,6 +1,7 @@
-import { classifyFailure } from '../classify-failure.js';
-import { compactMessage, firstUserFrame, makeExcerpt } from '../log-lines.js';
+import { causeLines, classifyFailure } from '../classify-failure.js';
+import { compactMessage, makeExcerpt, userFrames } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const suiteHeader = /^\s*(FAIL|PASS)\s+(\S+)/;
 const testHeader = /^\s{2}● (.+?)\s*$/;
@@ -46,13 +47,11 @@ export const parseJest = (text: string): ParsedFailure[] => {
     index--;
     const isSuiteFailure = header[1] === 'Test suite failed to run';
     const frames = body.filter((bodyLine) => /^\s*at /.test(bodyLine));
-    const frame = firstUserFrame(frames);
     const message = messageOf(body);
     failures.push({
-      kind: classifyFailure(message, isSuiteFailure ? 'build' : 'test'),
+      kind: classifyFailure([message, ...causeLines(body)].join('\n'), isSuiteFailure ? 'build' : 'test'),
       test: isSuiteFailure ? undefined : header[1],
-      file: frame?.file ?? suiteFile,
-      line: frame?.line,
+      ...locateFailure(userFrames(frames), suiteFile),
       message,
       logExcerpt: makeExcerpt(body),
     });

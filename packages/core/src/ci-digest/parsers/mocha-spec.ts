@@ -1,6 +1,7 @@
-import { classifyFailure } from '../classify-failure.js';
-import { assertionMessage, firstUserFrame, makeExcerpt } from '../log-lines.js';
+import { causeLines, classifyFailure } from '../classify-failure.js';
+import { assertionMessage, makeExcerpt, userFrames } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const failureHeader = /^\s{2}(\d+)\) (.*?)\s*$/;
 
@@ -23,12 +24,10 @@ export const parseMochaSpec = (text: string): ParsedFailure[] => {
     const body: string[] = [];
     while (index + 1 < lines.length && !failureHeader.test(lines[index + 1] ?? '')) body.push(lines[++index] ?? '');
     const message = assertionMessage(body);
-    const frame = firstUserFrame(body);
     failures.push({
-      kind: classifyFailure(message, 'test'),
+      kind: classifyFailure([message, ...causeLines(body)].join('\n'), 'test'),
       test: title.join(' > ').replace(/:$/, ''),
-      file: frame?.file,
-      line: frame?.line,
+      ...locateFailure(userFrames(body)),
       message,
       logExcerpt: makeExcerpt(body),
     });

@@ -1,6 +1,7 @@
-import { classifyFailure } from '../classify-failure.js';
-import { assertionMessage, firstUserFrame, lineNumber, makeExcerpt } from '../log-lines.js';
+import { causeLines, classifyFailure } from '../classify-failure.js';
+import { assertionMessage, lineNumber, makeExcerpt, userFrames } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const suiteLine = /^(\s*)▶ (.+?)\s*$/;
 const failedLine = /^(\s*)✖ (.+?) \([\d.]+m?s\)(\s+#.*)?\s*$/;
@@ -62,12 +63,10 @@ export const parseNodeTestSpec = (text: string): ParsedFailure[] => {
     if (!block || block.body.every((bodyLine) => bodyLine.trim() === '')) continue;
     while ((suites.at(-1)?.indent ?? -1) >= block.indent) suites.pop();
     const message = messageOf(block.body);
-    const frame = firstUserFrame(block.body);
     failures.push({
-      kind: classifyFailure(message, 'test'),
+      kind: classifyFailure([message, ...causeLines(block.body)].join('\n'), 'test'),
       test: [...suites.map((entry) => entry.name), block.name].join(' > '),
-      file: frame?.file,
-      line: frame?.line,
+      ...locateFailure(userFrames(block.body)),
       message,
       logExcerpt: makeExcerpt(withoutErrorDump(block.body)),
     });
@@ -79,17 +78,16 @@ export const parseNodeTestSpec = (text: string): ParsedFailure[] => {
     const block = location ? readBlock(lines, index + 1) : undefined;
     if (!location || !block) continue;
     const known = failures.find((failure) => failure.test === block.name || failure.test?.endsWith(` > ${block.name}`));
-    const frame = firstUserFrame(block.body);
+    const frames = userFrames(block.body);
     if (known) {
       known.file ??= location[1];
       known.line ??= lineNumber(location[2]);
     } else {
       const message = messageOf(block.body);
       failures.push({
-        kind: classifyFailure(message, 'test'),
+        kind: classifyFailure([message, ...causeLines(block.body)].join('\n'), 'test'),
         test: block.name,
-        file: frame?.file ?? location[1],
-        line: frame ? frame.line : lineNumber(location[2]),
+        ...(frames.length > 0 ? locateFailure(frames, location[1]) : { file: location[1], line: lineNumber(location[2]) }),
         message,
         logExcerpt: makeExcerpt(withoutErrorDump(block.body)),
       });

@@ -1,6 +1,7 @@
 import { classifyFailure } from '../classify-failure.js';
 import { compactMessage, isUserPath, lineNumber, makeExcerpt } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const sectionTitle = /^={3,} (.+?) ={3,}$/;
 const blockTitle = /^_{3,} (.+?) _{3,}$/;
@@ -45,8 +46,9 @@ export const parsePytest = (text: string): ParsedFailure[] => {
     failures.push({
       kind: classifyFailure(message, collecting ? 'build' : 'test'),
       test: collecting ? undefined : (nodeIdFor(title, nodeIds) ?? title),
-      file: innermost?.[1] ?? collecting?.[1],
-      line: lineNumber(innermost?.[2]),
+      ...(innermost
+        ? locateFailure(locations.map((match) => ({ file: match?.[1] ?? '', line: lineNumber(match?.[2]) })).reverse())
+        : { file: collecting?.[1] }),
       message: message || title,
       logExcerpt: makeExcerpt(body.filter((bodyLine) => !/^(_ )+_?$/.test(bodyLine.trim()))),
     });

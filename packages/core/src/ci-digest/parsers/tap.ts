@@ -1,6 +1,7 @@
 import { classifyFailure } from '../classify-failure.js';
-import { assertionMessage, firstUserFrame, lineNumber, makeExcerpt, type SourceLocation } from '../log-lines.js';
+import { assertionMessage, firstUserFrame, lineNumber, makeExcerpt, type SourceLocation, userFrames } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const testPoint = /^(\s*)not ok\s+\d+(?:\s+-)?\s*(.*?)\s*$/;
 const subtest = /^(\s*)# Subtest: (.+?)\s*$/;
@@ -92,16 +93,15 @@ export const parseTap = (text: string): ParsedFailure[] => {
         .map((key) => `${key}: ${fields.get(key)}`);
       const message = assertionMessage([headline, ...errorLines.slice(1), ...(errorLines.length > 1 ? [] : values)]);
       const stack = (fields.get('stack') ?? '').split('\n');
+      // node's TAP names where the test itself is (`location`); the stack, where it failed.
+      const declared = locationFrom(fields.get('location'));
+      const frames = userFrames(stack);
       const frame =
-        firstUserFrame(stack) ??
-        locationFrom(fields.get('location')) ??
-        locationFrom(fields.get('at')) ??
-        firstUserFrame([fields.get('at') ?? '']);
+        frames.length > 0 ? undefined : (declared ?? locationFrom(fields.get('at')) ?? firstUserFrame([fields.get('at') ?? '']));
       failures.push({
         kind: classifyFailure(message, 'test'),
         test,
-        file: frame?.file,
-        line: frame?.line,
+        ...(frame ? { file: frame.file, line: frame.line } : locateFailure(frames, declared?.file)),
         message: message || 'not ok',
         logExcerpt: makeExcerpt([headline, ...errorLines.slice(1), ...stack.map((frameLine) => `    at ${frameLine.trim()}`)]),
       });
@@ -110,12 +110,10 @@ export const parseTap = (text: string): ParsedFailure[] => {
       const stackHead = body.findIndex((bodyLine) => /^\s*([A-Z]\w*)?(Error|Exception)\b[^:]*:/.test(bodyLine));
       const errorLines = stackHead > 0 ? body.slice(stackHead) : body;
       const message = assertionMessage(errorLines);
-      const frame = firstUserFrame(errorLines);
       failures.push({
         kind: classifyFailure(message, 'test'),
         test,
-        file: frame?.file,
-        line: frame?.line,
+        ...locateFailure(userFrames(errorLines)),
         message: message || 'not ok',
         logExcerpt: makeExcerpt(errorLines),
       });

@@ -38,6 +38,7 @@ export const parseTsc = (text: string): ParsedFailure[] => {
     const message = compactMessage([`${code}: ${first}`, ...chain], 3);
     failures.push({
       kind: classifyFailure(first, 'type'),
+      severity: 'error',
       file: match?.[1],
       line: lineNumber(match?.[2]),
       message,

@@ -1,6 +1,7 @@
-import { classifyFailure } from '../classify-failure.js';
-import { compactMessage, firstUserFrame, makeExcerpt } from '../log-lines.js';
+import { causeLines, classifyFailure } from '../classify-failure.js';
+import { compactMessage, makeExcerpt, userFrames } from '../log-lines.js';
 import type { ParsedFailure } from '../parsed-failure.js';
+import { locateFailure } from '../test-location.js';
 
 const failHeader = /^\s*FAIL\s+(?:\|[^|]+\|\s+)?(.+?)\s*$/;
 const sectionHeader = /^⎯{2,}\s*(.*?)\s*⎯{2,}$/;
@@ -52,8 +53,11 @@ export const parseVitest = (text: string): ParsedFailure[] => {
       if (blockEnd.test(current) || sectionHeader.test(current) || failHeader.test(current)) break;
       body.push(current);
     }
-    const message = messageOf(body);
-    const frame = firstUserFrame(body);
+    const causes = causeLines(body);
+    // `TypeError: fetch failed` says why only in its cause: `connect ECONNREFUSED 127.0.0.1:5432`.
+    const message = compactMessage([messageOf(body), ...causes.filter((line) => line.startsWith('Caused by:')).slice(0, 1)], 3);
+    const kind = classifyFailure([message, ...causes].join('\n'), 'test');
+    const frames = userFrames(body);
     const logExcerpt = makeExcerpt(
       body.filter((bodyLine) => !/^(- The error was|- If the error occurred|This error originated)/.test(bodyLine)),
     );
@@ -61,10 +65,9 @@ export const parseVitest = (text: string): ParsedFailure[] => {
       const latest = /The latest test that might've caused the error is "(.+?)"/.exec(body.join('\n'))?.[1];
       const origin = /This error originated in "(.+?)" test file/.exec(body.join('\n'))?.[1];
       failures.push({
-        kind: classifyFailure(message, 'test'),
+        kind,
         test: latest,
-        file: frame?.file ?? origin,
-        line: frame?.line,
+        ...(frames.length > 0 ? locateFailure(frames) : { file: origin }),
         message: `${section}: ${message}`,
         logExcerpt,
       });
@@ -73,10 +76,9 @@ export const parseVitest = (text: string): ParsedFailure[] => {
     for (const header of headers) {
       const { file, test } = parseHeader(header);
       failures.push({
-        kind: classifyFailure(message, 'test'),
+        kind,
         test,
-        file: frame?.file ?? file,
-        line: frame?.line,
+        ...locateFailure(frames, file),
         message,
         logExcerpt,
       });

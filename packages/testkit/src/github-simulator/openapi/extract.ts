@@ -32,6 +32,8 @@ export const vendoredOperations = [
   'GET /repos/{owner}/{repo}/actions/runs',
   'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
   'GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs',
+  'POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs',
+  'GET /repos/{owner}/{repo}/compare/{basehead}',
 ] as const;
 
 /** Schemas for error bodies, which operations reference through `components/responses`. */
