@@ -4,4 +4,5 @@ export * from './clock.js';
 export type * from './container-runtime.js';
 export * from './logger.js';
 export type * from './source-host.js';
+export type * from './task-leases.js';
 export type * from './task-store.js';

@@ -2,8 +2,13 @@ import type { OrchestratorEvent } from '../domain/events.js';
 import type { LogChunk, NewLogChunk } from '../domain/log-chunk.js';
 import type { TaskStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
+import type { LeaseFence, TaskLeases } from './task-leases.js';
 
 export type { LogChunk, NewLogChunk } from '../domain/log-chunk.js';
+
+export interface AppendOptions {
+  fence?: LeaseFence;
+}
 
 export interface ListTasksQuery {
   status?: TaskStatus | readonly TaskStatus[];
@@ -36,8 +41,12 @@ export interface TaskStore {
    * The first append of a task creates it. A task whose snapshot carries an `idempotencyKey`
    * that another task already has is not created: nothing is written and a `conflict` AmpoError
    * with `details.idempotencyKey` is thrown.
+   *
+   * With `fence` (stores that implement {@link TaskLeases}), the append is accepted only while the
+   * task's lease has that owner and epoch, checked in the same transaction; otherwise nothing is
+   * written and a `conflict` AmpoError with `details.fenced: true` is thrown.
    */
-  append(taskId: string, events: readonly OrchestratorEvent[], snapshot: Task): Promise<void>;
+  append(taskId: string, events: readonly OrchestratorEvent[], snapshot: Task, options?: AppendOptions): Promise<void>;
   getTask(taskId: string): Promise<Task | undefined>;
   /** The task created with this idempotency key, if any. */
   findByIdempotencyKey(key: string): Promise<Task | undefined>;
