@@ -310,7 +310,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
         leases: ports.leases,
         clock,
         logger,
-        owner: instanceId,
+        owner: options.leases?.owner ?? `${instanceId}/${randomId().slice(0, 8)}`,
         settings: options.leases ?? {},
         capacity: (held) => concurrency - held,
         onClaimed: takeOver,

@@ -81,14 +81,26 @@ describe('several orchestrator instances on one store, with leases', () => {
       ...store,
       async claim(options) {
         const claimed = await store.claim(options);
-        claimsBy.set(options.owner, (claimsBy.get(options.owner) ?? 0) + claimed.length);
+        const instance = options.owner.split('/')[0] ?? '';
+        claimsBy.set(instance, (claimsBy.get(instance) ?? 0) + claimed.length);
         return claimed;
       },
     };
+    // The first four turns wait for each other: with two tasks per instance, both instances must run some.
+    let started = 0;
+    let allStarted: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      allStarted = resolve;
+    });
     const world = createFakeWorld({
       store,
       leases,
-      agent: () => ({ messages: ['Fixing sum'], edits: { 'src/sum.ts': fixedSum } }),
+      agent: async () => {
+        started += 1;
+        if (started === 4) allStarted();
+        if (started <= 4) await barrier;
+        return { messages: ['Fixing sum'], edits: { 'src/sum.ts': fixedSum } };
+      },
       ci: () => ({ conclusion: 'success' }),
       options: { instanceId: 'a', concurrency: 2, leases: lease },
     });

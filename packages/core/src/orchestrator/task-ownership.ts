@@ -3,6 +3,12 @@ import type { Logger } from '../ports/logger.js';
 import type { TaskLease, TaskLeases } from '../ports/task-leases.js';
 
 export interface LeaseSettings {
+  /**
+   * This process's name on its leases, unique among the instances. (`instanceId` names the
+   * deployment, which instances share so that each finds the others' workspaces.)
+   * @default the instance id and a random suffix
+   */
+  owner?: string;
   /** How long a lease lasts without a renewal; a crashed instance's tasks move on after it. @default 30 s */
   ttlMs?: number;
   /** How often leases are renewed and free tasks claimed. @default a third of `ttlMs` */
