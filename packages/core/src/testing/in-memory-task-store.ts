@@ -2,13 +2,19 @@ import type { OrchestratorEvent } from '../domain/events.js';
 import { isTerminalStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
 import { AmpoError } from '../errors.js';
+import type { TaskLease, TaskLeases } from '../ports/task-leases.js';
 import type { ListTasksQuery, LogChunk, TaskPage, TaskStore } from '../ports/task-store.js';
 
 interface StoredTask {
   snapshot: Task;
   events: OrchestratorEvent[];
   logs: LogChunk[];
+  /** The task's lease; `owner` is absent once released. The epoch outlives a release. */
+  lease?: { owner?: string; epoch: number; expiresAt: number };
 }
+
+/** A {@link TaskStore} and its {@link TaskLeases}, in memory. */
+export type InMemoryTaskStore = TaskStore & TaskLeases;
 
 const encodeCursor = (task: Task) => btoa(JSON.stringify([task.createdAt, task.id]));
 const decodeCursor = (cursor: string): [number, string] => {
@@ -24,8 +30,16 @@ const newestFirst = (a: Task, b: Task) => b.createdAt - a.createdAt || (a.id < b
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-/** A {@link TaskStore} in memory: for tests and for embedding without persistence. */
-export const createInMemoryTaskStore = (): TaskStore => {
+const oldestFirst = (a: Task, b: Task) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Held by someone and not expired at `now`. */
+const isActive = (stored: StoredTask, now: number): boolean => stored.lease?.owner !== undefined && stored.lease.expiresAt > now;
+
+/**
+ * A {@link TaskStore} in memory, with its {@link TaskLeases}: for tests and for embedding without
+ * persistence. Every method runs to completion before another starts, so claims never race.
+ */
+export const createInMemoryTaskStore = (): InMemoryTaskStore => {
   const tasks = new Map<string, StoredTask>();
   let closed = false;
   const open = () => {
@@ -33,9 +47,15 @@ export const createInMemoryTaskStore = (): TaskStore => {
   };
 
   return {
-    async append(taskId, events, snapshot) {
+    async append(taskId, events, snapshot, options = {}) {
       open();
       const stored = tasks.get(taskId);
+      const fence = options.fence;
+      if (fence && (stored?.lease?.owner !== fence.owner || stored.lease.epoch !== fence.epoch)) {
+        throw new AmpoError('conflict', `Task ${taskId} is no longer leased to ${fence.owner} at epoch ${fence.epoch}.`, {
+          details: { taskId, fenced: true },
+        });
+      }
       const lastSeq = stored?.events.at(-1)?.seq ?? 0;
       events.forEach((event, index) => {
         if (event.taskId !== taskId || event.seq !== lastSeq + index + 1) {
@@ -90,7 +110,7 @@ export const createInMemoryTaskStore = (): TaskStore => {
         [...tasks.values()]
           .map((stored) => stored.snapshot)
           .filter((task) => !isTerminalStatus(task.status))
-          .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)),
+          .sort(oldestFirst),
       );
     },
     async readEvents(taskId, options = {}) {
@@ -113,6 +133,45 @@ export const createInMemoryTaskStore = (): TaskStore => {
       const logs = tasks.get(taskId)?.logs ?? [];
       const selected = logs.filter((chunk) => chunk.seq > (options.afterSeq ?? 0));
       return clone(options.limit === undefined ? selected : selected.slice(0, options.limit));
+    },
+    async claim({ owner, limit, ttlMs, now, maxActive }) {
+      open();
+      const all = [...tasks.values()];
+      const room = maxActive === undefined ? limit : Math.min(limit, maxActive - all.filter((stored) => isActive(stored, now)).length);
+      if (room <= 0) return [];
+      const claimable = all
+        .filter((stored) => !isTerminalStatus(stored.snapshot.status) && !isActive(stored, now))
+        .sort((a, b) => oldestFirst(a.snapshot, b.snapshot))
+        .slice(0, room);
+      return claimable.map((stored): TaskLease => {
+        stored.lease = { owner, epoch: (stored.lease?.epoch ?? 0) + 1, expiresAt: now + ttlMs };
+        return { taskId: stored.snapshot.id, owner, epoch: stored.lease.epoch, expiresAt: stored.lease.expiresAt };
+      });
+    },
+    async renew(owner, leases, { ttlMs, now }) {
+      open();
+      const renewed: TaskLease[] = [];
+      const lost: string[] = [];
+      for (const { taskId, epoch } of leases) {
+        const stored = tasks.get(taskId);
+        const lease = stored?.lease;
+        if (!stored || !lease || lease.owner !== owner || lease.epoch !== epoch || isTerminalStatus(stored.snapshot.status)) {
+          lost.push(taskId);
+          continue;
+        }
+        lease.expiresAt = now + ttlMs;
+        renewed.push({ taskId, owner, epoch, expiresAt: lease.expiresAt });
+      }
+      return { renewed, lost };
+    },
+    async release({ taskId, owner, epoch }) {
+      open();
+      const lease = tasks.get(taskId)?.lease;
+      if (lease?.owner === owner && lease.epoch === epoch) delete lease.owner;
+    },
+    async countActive(now) {
+      open();
+      return [...tasks.values()].filter((stored) => isActive(stored, now)).length;
     },
     async close() {
       closed = true;

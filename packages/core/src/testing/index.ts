@@ -1,6 +1,7 @@
 export * from './describe-ci-provider.js';
 export * from './describe-container-runtime.js';
 export * from './describe-source-host.js';
+export * from './describe-task-leases.js';
 export * from './describe-task-store.js';
 export * from './fake-agent.js';
 export * from './fake-ci-provider.js';
