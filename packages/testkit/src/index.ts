@@ -1,4 +1,5 @@
 export * from './github-simulator/index.js';
 export * from './image/index.js';
+export * from './postgres/index.js';
 export * from './sample-project/index.js';
 export * from './scripted-agent/index.js';
