@@ -15,6 +15,7 @@ export default defineConfig({
       { find: /^@ampo\/adapter-local$/, replacement: source('./packages/adapter-local/src/index.ts') },
       { find: /^@ampo\/adapter-github$/, replacement: source('./packages/adapter-github/src/index.ts') },
       { find: /^@ampo\/store-sqlite$/, replacement: source('./packages/store-sqlite/src/index.ts') },
+      { find: /^@ampo\/store-postgres$/, replacement: source('./packages/store-postgres/src/index.ts') },
       { find: /^@ampo\/server$/, replacement: source('./packages/server/src/index.ts') },
       { find: /^@ampo\/react-ui$/, replacement: source('./packages/react-ui/src/index.ts') },
       // `@vitest-environment ampo-dom`: happy-dom with Node's network, for tests that run a server in-process.

@@ -17,6 +17,9 @@ if [ -f packages/testkit/src/image/build-test-image.ts ]; then
   npx tsx packages/testkit/src/image/build-test-image.ts
 fi
 
+step "postgresql for the store-postgres tests"
+bash scripts/ensure-postgres.sh
+
 step "chromium for the browser tests"
 bash scripts/ensure-chromium.sh
 

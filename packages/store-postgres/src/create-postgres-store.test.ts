@@ -1,0 +1,7 @@
+import { describeTaskLeases, describeTaskStore } from '@ampo/core/testing';
+import { useTestPostgres } from './__fixtures__/test-database.js';
+
+const { openStore } = useTestPostgres();
+
+describeTaskStore({ name: 'postgres', create: () => openStore() });
+describeTaskLeases({ name: 'postgres', create: () => openStore() });
