@@ -6,6 +6,7 @@ import type { OptionName } from './option-specs.js';
 import {
   command,
   count,
+  dockerHost,
   duration,
   existingDirectory,
   host,
@@ -17,6 +18,7 @@ import {
   parsed,
   path,
   port,
+  postgresUrl,
   privateKeyFile,
   text,
 } from './option-values.js';
@@ -64,6 +66,9 @@ const stackOptions = {
   repoRoot: z.array(existingDirectory).default(() => [process.cwd()]),
   image: image.default(defaultImage),
   concurrency: count(256).optional(),
+  database: postgresUrl.optional(),
+  maxActive: count(100_000).optional(),
+  dockerHost: dockerHost.optional(),
   agentBinary: command.optional(),
   instanceId: identifier.optional(),
   logLevel: logLevel.optional(),
@@ -106,6 +111,7 @@ export const StartOptions = z
   .superRefine((options, context) => {
     checkGitHubApp(options, context);
     checkIdentityProvider(options, context);
+    if (options.maxActive !== undefined && !options.database) issue(context, 'maxActive', 'needs --database (one limit across instances)');
     if (
       options.metricsPort !== undefined &&
       options.metricsPort !== 0 &&

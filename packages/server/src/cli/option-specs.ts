@@ -43,7 +43,25 @@ const specs = {
     help: 'a repository to offer in the UI: a path, or owner/name with a GitHub App (repeatable)',
   },
   image: { flag: 'image', env: 'AMPO_IMAGE', value: 'IMAGE', help: 'the worker image [ampo-worker:1]' },
-  concurrency: { flag: 'concurrency', env: 'AMPO_CONCURRENCY', value: 'N', help: 'tasks running at once [4]' },
+  concurrency: { flag: 'concurrency', env: 'AMPO_CONCURRENCY', value: 'N', help: 'tasks running at once in this instance [4]' },
+  database: {
+    flag: 'database',
+    env: 'AMPO_DATABASE_URL',
+    secret: true,
+    value: 'URL',
+    help: 'postgres://user:password@host/db: share one PostgreSQL database with other instances [SQLite in the data directory]',
+  },
+  maxActive: {
+    flag: 'max-active',
+    env: 'AMPO_MAX_ACTIVE',
+    value: 'N',
+    help: 'with --database: tasks running at once across all instances [no limit beyond each --concurrency]',
+  },
+  dockerHost: {
+    flag: 'docker-host',
+    value: 'URL',
+    help: 'the Docker engine, unix:///path or tcp://host:port (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) [DOCKER_HOST, else the local socket]',
+  },
   agentBinary: {
     flag: 'agent-binary',
     env: 'AMPO_AGENT_BINARY',

@@ -65,6 +65,20 @@ export const logLevel = parsed('must be one of fatal, error, warn, info, debug, 
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(raw) ? raw : undefined,
 );
 
+/** A PostgreSQL connection URL; the message never repeats it (it may hold a password). */
+export const postgresUrl = parsed('must be a postgres:// or postgresql:// URL', (raw) => {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname.length > 0 ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+});
+
+export const dockerHost = parsed('must be unix:///path/to/docker.sock or tcp://host:port', (raw) =>
+  /^unix:\/\/\/\S+$/.test(raw) || /^tcp:\/\/[^\s/:]+(:\d{1,5})?\/?$/.test(raw) ? raw : undefined,
+);
+
 export const text = parsed('must not be empty', (raw) => (raw.length > 0 ? raw : undefined));
 
 /** `30s`, `15m`, `1h`, `7d` in seconds; at most a year. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containersLeft, type Running, repositoryRoot, run, scriptedAgentFlags, start } from './__fixtures__/child-process.js';
 
 /** What the server needs at run time, in build order. `@ampo/testkit` is private and must not be among them. */
-const publishable = ['core', 'adapter-docker', 'adapter-local', 'adapter-github', 'store-sqlite', 'server'];
+const publishable = ['core', 'adapter-docker', 'adapter-local', 'adapter-github', 'store-sqlite', 'store-postgres', 'server'];
 const instanceId = `package-${randomUUID().slice(0, 8)}`;
 const packageJson = (path: string) =>
   JSON.parse(readFileSync(path, 'utf8')) as { name: string; version: string; private?: boolean; dependencies?: Record<string, string> };

@@ -24,6 +24,12 @@ export const agentsOf = (options: StackOptions): AgentDriversOptions => ({
 export const noAgentProblem =
   'No agent can run: set AMP_API_KEY (or ANTHROPIC_API_KEY for Claude Code, CODEX_API_KEY for Codex), or pass --agent-binary ampo-scripted-agent to use the scripted stand-in of the offline test image.';
 
+/** Host, port and database of a PostgreSQL URL: never its user or password. */
+export const databaseAddress = (url: string): string => {
+  const parsed = new URL(url);
+  return `${parsed.host}${parsed.pathname}`;
+};
+
 /** One line that says how tasks run: where repositories come from and which agents work on them. */
 export const describeStack = (options: StackOptions, agents: AgentDriversOptions): string[] => {
   const names = Object.keys(agents).map((kind) =>
@@ -34,6 +40,9 @@ export const describeStack = (options: StackOptions, agents: AgentDriversOptions
       ? `GitHub App ${options.githubAppId}: tasks run against GitHub repositories (owner/name)`
       : `local Git and local checks: repositories under ${options.repoRoot.join(', ')}`,
     `agents: ${names.join(', ')}; worker image ${options.image}`,
+    options.database
+      ? `store: PostgreSQL at ${databaseAddress(options.database)}, shared with other instances${options.maxActive ? ` (at most ${options.maxActive} tasks at once across them)` : ''}`
+      : `store: SQLite in ${options.dataDir}`,
   ];
 };
 
@@ -49,6 +58,9 @@ export const stackSettingsOf = (
     agents: agentsOf(options),
     logger: extra.logger,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.database ? { databaseUrl: options.database } : {}),
+    ...(options.maxActive ? { maxActive: options.maxActive } : {}),
+    ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     ...(extra.repositories ? { repositories: extra.repositories } : {}),
     ...(options.githubAppId && privateKey

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createDockerRuntime, type DockerRuntime } from '@ampo/adapter-docker';
+import { createDockerEngineClient, createDockerRuntime, type DockerRuntime } from '@ampo/adapter-docker';
 import { createGitHubApp, type GitHubApp } from '@ampo/adapter-github';
 import { createGitHttpServer, createLocalCi, createLocalSourceHost, type GitHttpServer, type LocalSourceHost } from '@ampo/adapter-local';
 import {
@@ -16,16 +16,17 @@ import {
   type Orchestrator,
   type SourceHost,
   silentLogger,
+  type TaskStore,
 } from '@ampo/core';
-import { createSqliteStore, type SqliteTaskStore } from '@ampo/store-sqlite';
-import Docker from 'dockerode';
 import type { ServerSettings } from '../create-server.js';
 import type { DockerEngine, EmbeddedStackSettings } from './embedded-stack-settings.js';
+import { openStore } from './open-store.js';
 import { type PreflightProblem, preflight } from './preflight.js';
 
 export interface EmbeddedStack {
   orchestrator: Orchestrator;
-  store: SqliteTaskStore;
+  /** SQLite in the data directory, or the shared PostgreSQL database. */
+  store: TaskStore;
   runtime: DockerRuntime;
   source: SourceHost;
   ci: CiProvider;
@@ -69,9 +70,17 @@ const failure = (problems: readonly PreflightProblem[]) =>
 export const createEmbeddedStack = async (settings: EmbeddedStackSettings): Promise<EmbeddedStack> => {
   const dataDirectory = resolve(settings.dataDirectory);
   mkdirSync(dataDirectory, { recursive: true, mode: 0o700 });
-  const docker = settings.docker ?? (new Docker() as unknown as DockerEngine);
+  const engine = settings.docker
+    ? { docker: settings.docker, address: undefined }
+    : createDockerEngineClient(settings.dockerHost ? { host: settings.dockerHost } : {});
+  const docker = engine.docker as unknown as DockerEngine;
   const localMode = !settings.github;
-  const problems = await preflight({ docker, image: settings.image, localMode });
+  const problems = await preflight({
+    docker,
+    image: settings.image,
+    localMode,
+    ...(engine.address ? { engineAddress: engine.address } : {}),
+  });
   if (problems.length > 0) throw failure(problems);
 
   const logger = settings.logger ?? silentLogger;
@@ -85,8 +94,9 @@ export const createEmbeddedStack = async (settings: EmbeddedStackSettings): Prom
     instanceId,
     ...(settings.labels ? { labels: settings.labels } : {}),
   });
-  const store = await createSqliteStore({ filename: join(dataDirectory, 'ampo.db') });
-  const opened: Array<() => Promise<void>> = [() => store.close()];
+  const storeHandle = await openStore(settings, dataDirectory);
+  const store = storeHandle.store;
+  const opened: Array<() => Promise<void>> = [() => storeHandle.close()];
   const closeOpened = async () => {
     for (const close of opened.splice(0).reverse()) await close();
   };
@@ -123,10 +133,11 @@ export const createEmbeddedStack = async (settings: EmbeddedStackSettings): Prom
     if (refused.length > 0) throw failure(refused);
 
     const orchestrator = createOrchestrator(
-      { runtime, agents: drivers, source: parts.source, ci: parts.ci, store, logger },
+      { runtime, agents: drivers, source: parts.source, ci: parts.ci, store, logger, ...storeHandle.shared },
       {
         ...settings.orchestrator,
         instanceId,
+        ...(settings.maxActive ? { leases: { ...settings.orchestrator?.leases, maxActive: settings.maxActive } } : {}),
         ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
         secrets: [...(settings.orchestrator?.secrets ?? []), ...secrets],
       },

@@ -32,8 +32,17 @@ export interface EmbeddedStackSettings {
    * driver: a task for another agent fails with a reason. @default { amp: {} }
    */
   agents?: AgentDriversOptions;
-  /** Tasks running at once. @default 4 */
+  /** Tasks running at once in this instance. @default 4 */
   concurrency?: number;
+  /**
+   * `postgres://…`: the tasks live in this PostgreSQL database, shared with every other instance
+   * given the same URL (leases decide which instance runs which task). @default SQLite in `dataDirectory`
+   */
+  databaseUrl?: string;
+  /** With `databaseUrl`: tasks running at once across all instances. @default no limit beyond each one's `concurrency` */
+  maxActive?: number;
+  /** The Docker engine (`unix://…` or `tcp://…`, TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) when `docker` is not given. */
+  dockerHost?: string;
   /**
    * Labels this deployment's workspaces, so a restart finds them again and two deployments on one
    * engine leave each other's alone. @default `ampo-` and a hash of the data directory's real path

@@ -16,7 +16,7 @@ interface DockerErrorShape {
   message?: string;
 }
 
-const engineAddress = () => process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+const defaultEngineAddress = () => process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 
 /** Where the worker image's Dockerfile is in the installed @ampo/adapter-docker. */
 const workerImageDirectory = (): string => {
@@ -27,7 +27,7 @@ const workerImageDirectory = (): string => {
   }
 };
 
-const checkEngine = async (docker: DockerEngine): Promise<PreflightProblem | undefined> => {
+const checkEngine = async (docker: DockerEngine, address: string): Promise<PreflightProblem | undefined> => {
   try {
     await docker.ping();
     return undefined;
@@ -35,7 +35,7 @@ const checkEngine = async (docker: DockerEngine): Promise<PreflightProblem | und
     const shape = (error ?? {}) as DockerErrorShape;
     return {
       code: 'unavailable',
-      message: `No Docker engine answers at ${engineAddress()} (${shape.code ?? shape.message ?? String(error)}). Start one (\`sudo systemctl start docker\`; on Debian as root, \`bash scripts/ensure-docker.sh\` from a clone of ampo), or point DOCKER_HOST at a running engine.`,
+      message: `No Docker engine answers at ${address} (${shape.code ?? shape.message ?? String(error)}). Start one (\`sudo systemctl start docker\`; on Debian as root, \`bash scripts/ensure-docker.sh\` from a clone of ampo), or point DOCKER_HOST (or --docker-host) at a running engine.`,
     };
   }
 };
@@ -77,8 +77,14 @@ const checkGit = (): Promise<PreflightProblem | undefined> =>
  * What the embedded stack needs before it starts: a Docker engine that answers, the worker image
  * on it, and (in local mode) git. Every problem is returned at once, each with how to fix it.
  */
-export const preflight = async (settings: { docker: DockerEngine; image: string; localMode: boolean }): Promise<PreflightProblem[]> => {
-  const engine = await checkEngine(settings.docker);
+export const preflight = async (settings: {
+  docker: DockerEngine;
+  image: string;
+  localMode: boolean;
+  /** Names the engine in messages. @default DOCKER_HOST, else the local socket */
+  engineAddress?: string;
+}): Promise<PreflightProblem[]> => {
+  const engine = await checkEngine(settings.docker, settings.engineAddress ?? defaultEngineAddress());
   const problems = [
     engine,
     engine ? undefined : await checkImage(settings.docker, settings.image),
