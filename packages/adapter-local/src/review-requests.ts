@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { withFileLock } from './file-lock.js';
 
 /** The local equivalent of a pull request: what a person should review, where. */
 export const ReviewRequest = z.object({
@@ -22,7 +23,8 @@ const ReviewFile = z.object({ version: z.literal(1), reviews: z.array(ReviewRequ
 
 /**
  * Review requests kept in one JSON file, written atomically (temp file + rename) so a crash never
- * leaves half a file. Calls are serialised within the process.
+ * leaves half a file. Updates are serialised within the process and, by a lock file, across the
+ * processes that share it (several server instances on one data directory).
  */
 export const createReviewRequestFile = (path: string) => {
   let chain: Promise<unknown> = Promise.resolve();
@@ -42,11 +44,13 @@ export const createReviewRequestFile = (path: string) => {
   };
   /** Runs `change` on the current list and saves what it returns, one call at a time. */
   const update = <T>(change: (reviews: ReviewRequest[]) => { reviews: ReviewRequest[]; result: T }): Promise<T> => {
-    const next = chain.then(async () => {
-      const { reviews, result } = change(await read());
-      await write(reviews);
-      return result;
-    });
+    const next = chain.then(() =>
+      withFileLock(path, async () => {
+        const { reviews, result } = change(await read());
+        await write(reviews);
+        return result;
+      }),
+    );
     chain = next.catch(() => undefined);
     return next;
   };

@@ -68,6 +68,7 @@ const stackOptions = {
   concurrency: count(256).optional(),
   database: postgresUrl.optional(),
   maxActive: count(100_000).optional(),
+  leaseTtl: duration.optional(),
   dockerHost: dockerHost.optional(),
   agentBinary: command.optional(),
   instanceId: identifier.optional(),
@@ -112,6 +113,7 @@ export const StartOptions = z
     checkGitHubApp(options, context);
     checkIdentityProvider(options, context);
     if (options.maxActive !== undefined && !options.database) issue(context, 'maxActive', 'needs --database (one limit across instances)');
+    if (options.leaseTtl !== undefined && !options.database) issue(context, 'leaseTtl', 'needs --database (leases are shared through it)');
     if (
       options.metricsPort !== undefined &&
       options.metricsPort !== 0 &&

@@ -57,6 +57,12 @@ const specs = {
     value: 'N',
     help: 'with --database: tasks running at once across all instances [no limit beyond each --concurrency]',
   },
+  leaseTtl: {
+    flag: 'lease-ttl',
+    env: 'AMPO_LEASE_TTL',
+    value: 'DURATION',
+    help: "with --database: how long a dead instance's tasks wait before another instance takes them over [30s]",
+  },
   dockerHost: {
     flag: 'docker-host',
     value: 'URL',

@@ -60,6 +60,7 @@ export const stackSettingsOf = (
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.database ? { databaseUrl: options.database } : {}),
     ...(options.maxActive ? { maxActive: options.maxActive } : {}),
+    ...(options.leaseTtl ? { leaseTtlMs: options.leaseTtl * 1000 } : {}),
     ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     ...(extra.repositories ? { repositories: extra.repositories } : {}),

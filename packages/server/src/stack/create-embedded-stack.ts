@@ -137,7 +137,11 @@ export const createEmbeddedStack = async (settings: EmbeddedStackSettings): Prom
       {
         ...settings.orchestrator,
         instanceId,
-        ...(settings.maxActive ? { leases: { ...settings.orchestrator?.leases, maxActive: settings.maxActive } } : {}),
+        leases: {
+          ...settings.orchestrator?.leases,
+          ...(settings.maxActive ? { maxActive: settings.maxActive } : {}),
+          ...(settings.leaseTtlMs ? { ttlMs: settings.leaseTtlMs, intervalMs: Math.max(100, Math.floor(settings.leaseTtlMs / 3)) } : {}),
+        },
         ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
         secrets: [...(settings.orchestrator?.secrets ?? []), ...secrets],
       },

@@ -41,6 +41,8 @@ export interface EmbeddedStackSettings {
   databaseUrl?: string;
   /** With `databaseUrl`: tasks running at once across all instances. @default no limit beyond each one's `concurrency` */
   maxActive?: number;
+  /** With `databaseUrl`: how long a lease lasts without renewal, so how soon a dead instance's tasks move on. @default 30 s */
+  leaseTtlMs?: number;
   /** The Docker engine (`unix://…` or `tcp://…`, TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) when `docker` is not given. */
   dockerHost?: string;
   /**
