@@ -13,19 +13,24 @@ import { createFakeWorld, type FakeWorld } from '../testing/orchestrator-harness
 const fixedSum = 'export const sum = (a: number, b: number) => a + b;\n';
 const lease = { ttlMs: 30_000, intervalMs: 10_000 };
 
-/** The store with a change feed, as PostgreSQL's LISTEN/NOTIFY gives one: every append, after commit. */
-const withChangeFeed = (inner: InMemoryTaskStore): { store: InMemoryTaskStore; feed: TaskChangeFeed } => {
+/**
+ * The store with a change feed, as PostgreSQL's LISTEN/NOTIFY gives one: every append, after
+ * commit. `connected: false` drops notifications, like a broken LISTEN connection.
+ */
+const withChangeFeed = (inner: InMemoryTaskStore) => {
   const changes = new Subject<TaskChange | TaskChangesResync>();
+  const link = { connected: true };
   const store: InMemoryTaskStore = {
     ...inner,
     async append(taskId, events, snapshot, options) {
       await inner.append(taskId, events, snapshot, options);
       const first = events[0]?.seq ?? 0;
       const last = events.at(-1)?.seq ?? 0;
-      setTimeout(() => changes.next({ type: 'appended', taskId, seq: last, firstSeq: first }), 0);
+      if (link.connected) setTimeout(() => changes.next({ type: 'appended', taskId, seq: last, firstSeq: first }), 0);
     },
   };
-  return { store, feed: { changes$: changes.asObservable() } };
+  const feed: TaskChangeFeed = { changes$: changes.asObservable() };
+  return { store, feed, link, resync: (since: number) => changes.next({ type: 'resync', since }) };
 };
 
 /** A store and leases that die (every later call fails) once `dead()` says so: a killed instance. */
@@ -255,5 +260,49 @@ describe('writes from another instance', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     await Promise.all([world.orchestrator.stop(), other.stop()]);
+  });
+});
+
+describe('the change feed', () => {
+  it('after a lost connection, a resync reads what was missed: the watching instance publishes every event once, in order', async () => {
+    const { store, feed, link, resync } = withChangeFeed(createInMemoryTaskStore());
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const world = createFakeWorld({
+      store,
+      leases: store,
+      changes: feed,
+      agent: async () => {
+        await gate;
+        return { messages: ['one', 'two'], edits: { 'src/sum.ts': fixedSum } };
+      },
+      ci: () => ({ conclusion: 'success' }),
+      options: { instanceId: 'owner', leases: lease },
+    });
+    // The watcher takes no tasks of its own: it only relays what the owner writes.
+    const watcher = world.restart({ instanceId: 'watcher', leases: lease }, { leases: { ...store, claim: async () => [] } });
+    const seen: OrchestratorEvent[] = [];
+    watcher.events$.subscribe((event) => seen.push(event));
+    await world.orchestrator.start();
+    await watcher.start();
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    await world.waitFor(id, ['agent-running']);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const lostAt = world.clock.now();
+    link.connected = false;
+    release();
+    await world.waitFor(id, ['succeeded']);
+    await runUntilDone(world, [id]);
+    const missed = (await store.readEvents(id)).length - seen.filter((event) => event.taskId === id).length;
+    expect(missed).toBeGreaterThan(0);
+    link.connected = true;
+    resync(lostAt);
+    for (let tick = 0; tick < 50 && seen.filter((event) => event.taskId === id).length < (await store.readEvents(id)).length; tick++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const seqs = seen.filter((event) => event.taskId === id).map((event) => event.seq);
+    expect(seqs).toEqual((await store.readEvents(id)).map((event) => event.seq));
+    await Promise.all([world.orchestrator.stop(), watcher.stop()]);
   });
 });
