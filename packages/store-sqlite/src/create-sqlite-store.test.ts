@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AmpoError, type OrchestratorEvent, type Task, transition } from '@ampo/core';
-import { describeTaskStore } from '@ampo/core/testing';
+import { describeTaskLeases, describeTaskStore } from '@ampo/core/testing';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createdTask } from './__fixtures__/tasks.js';
@@ -16,6 +16,7 @@ let files = 0;
 
 describeTaskStore({ name: 'sqlite (file)', create: () => createSqliteStore({ filename: join(directory, `store-${++files}.db`) }) });
 describeTaskStore({ name: 'sqlite (:memory:)', create: () => createSqliteStore({ filename: ':memory:' }) });
+describeTaskLeases({ name: 'sqlite (file)', create: () => createSqliteStore({ filename: join(directory, `leases-${++files}.db`) }) });
 
 describe('the sqlite store', () => {
   const taskEvents = (taskId: string, first: OrchestratorEvent, later: ReadonlyArray<Record<string, unknown>>) => {

@@ -1,4 +1,13 @@
-import { AmpoError, type LogChunk, type OrchestratorEvent, type Task, type TaskPage, type TaskStore, terminalStatuses } from '@ampo/core';
+import {
+  AmpoError,
+  type LogChunk,
+  type OrchestratorEvent,
+  type Task,
+  type TaskLeases,
+  type TaskPage,
+  type TaskStore,
+  terminalStatuses,
+} from '@ampo/core';
 import Database from 'better-sqlite3';
 import { type Compilable, sql } from 'kysely';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -6,6 +15,7 @@ import { createKysely, migrate, refuseNewerSchema } from './open-database.js';
 import type { TurnLogOffset } from './schema.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { isUniqueViolation, toStoreError } from './sqlite-error.js';
+import { createSqliteLeases } from './sqlite-leases.js';
 
 export interface SqliteStoreSettings {
   /**
@@ -45,7 +55,7 @@ export interface SqliteStoreSettings {
 }
 
 /** A {@link TaskStore} on SQLite, with the extras only this store has. */
-export interface SqliteTaskStore extends TaskStore {
+export interface SqliteTaskStore extends TaskStore, TaskLeases {
   /** The file the store writes, or `:memory:`. */
   readonly filename: string;
   /**
@@ -305,10 +315,12 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
     return immediate('pruning old logs', () => Number(statements.pruneLogs.run({ before: now() - olderThanDays * dayMs }).changes));
   };
 
+  const { leases, checkFence } = createSqliteLeases(raw, immediate);
   const store: SqliteTaskStore = {
     filename,
 
-    async append(taskId, events, snapshot) {
+    ...leases,
+    async append(taskId, events, snapshot, appendOptions = {}) {
       const doing = `appending to task ${taskId}`;
       if (snapshot.id !== taskId) throw new AmpoError('invalid-input', `The snapshot of task ${snapshot.id} was given for task ${taskId}.`);
       const stranger = events.find((event) => event.taskId !== taskId);
@@ -316,6 +328,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
       const body = events.map((event) => JSON.stringify(event));
       const snapshotJson = JSON.stringify(snapshot);
       immediate(doing, () => {
+        if (appendOptions.fence) checkFence(taskId, appendOptions.fence);
         const current = statements.taskSeqs.get({ id: taskId }) as { last_seq: number; log_seq: number } | undefined;
         const lastSeq = current?.last_seq ?? 0;
         events.forEach((event, index) => {

@@ -23,6 +23,11 @@ export interface TasksTable {
   snapshot: string;
   /** The caller's key that made creating the task idempotent; unique where set. */
   idempotency_key: string | null;
+  /** The instance that holds the task's lease, if any. */
+  lease_owner: Generated<string | null>;
+  /** Grows by one on every claim: fences the writes of a stale owner. */
+  lease_epoch: Generated<number>;
+  lease_expires_at: Generated<number | null>;
 }
 
 export interface TaskEventsTable {

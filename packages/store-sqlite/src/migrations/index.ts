@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { ciAttemptsAndAgentSessions } from './0002-ci-attempts-and-agent-sessions.js';
 import { idempotencyKeys } from './0003-idempotency-keys.js';
+import { taskLeases } from './0004-task-leases.js';
 
 /**
  * Every schema version, in order. Names sort in the order they run; a name, once released, never
@@ -11,6 +12,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-ci-attempts-and-agent-sessions': ciAttemptsAndAgentSessions,
   '0003-idempotency-keys': idempotencyKeys,
+  '0004-task-leases': taskLeases,
 };
 
 export const migrationNames: readonly string[] = Object.keys(migrations);
