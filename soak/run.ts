@@ -1,0 +1,51 @@
+// npm run soak [-- --quick] [-- --only NAME]: attacks the assembled server (crashes, faults, load,
+// bad input, auth, secrets, containers) and prints one `name=value` figure per line, ending with
+// the totals. Exits 1 when a total that must be zero is not (or a section failed to run).
+import type { SoakFigures } from './section.js';
+import { sections } from './sections/index.js';
+
+const mustBeZero = [
+  'soak.tasks.lost',
+  'soak.tasks.wrong',
+  'soak.pushes.duplicate',
+  'soak.pull_requests.duplicate',
+  'soak.containers.orphaned',
+  'soak.events.gaps',
+  'soak.responses.5xx',
+  'soak.auth.bypassed',
+  'soak.secrets.leaked',
+] as const;
+const totals = ['soak.tasks.total', ...mustBeZero] as const;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const progress = (message: string) => process.stderr.write(`[soak] ${message}\n`);
+
+const sum: Record<string, number> = Object.fromEntries(totals.map((name) => [name, 0]));
+let failedSections = 0;
+for (const [name, run] of sections) {
+  if (only && name !== only) continue;
+  progress(`${name}${quick ? ' (quick)' : ''}`);
+  const started = Date.now();
+  let figures: SoakFigures;
+  try {
+    figures = await run({ quick, progress: (message) => progress(`${name}: ${message}`) });
+  } catch (error) {
+    failedSections += 1;
+    progress(`${name} failed to run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.log(`soak.${name}.failed=1`);
+    continue;
+  }
+  for (const [figure, value] of Object.entries(figures)) {
+    if (figure in sum) sum[figure] = (sum[figure] ?? 0) + value;
+    else console.log(`${figure}=${Number.isInteger(value) ? value : value.toFixed(2)}`);
+  }
+  console.log(`soak.${name}.seconds=${((Date.now() - started) / 1000).toFixed(1)}`);
+}
+for (const name of totals) console.log(`${name}=${sum[name]}`);
+const bad = mustBeZero.filter((name) => (sum[name] ?? 0) !== 0);
+if (bad.length > 0 || failedSections > 0 || sections.length === 0) {
+  progress(sections.length === 0 ? 'no sections ran' : `not zero: ${bad.join(', ') || 'none'}; sections that failed: ${failedSections}`);
+  process.exit(1);
+}
