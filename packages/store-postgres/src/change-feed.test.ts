@@ -96,4 +96,26 @@ describe('changes$ (LISTEN/NOTIFY)', () => {
     for (let tries = 0; tries < 50 && (await listening()) !== '0\n'; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await listening()).toBe('0\n');
   });
+
+  it('an unsubscribe while the connection is being made leaves no connection behind', async () => {
+    const url = await postgres().createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const store = await openStore(url);
+    try {
+      const connections = () =>
+        postgres().psql(`select count(*) from pg_stat_activity where datname = '${database}' and backend_type = 'client backend'`);
+      const before = await connections();
+      for (let round = 0; round < 5; round++) store.changes$.subscribe().unsubscribe();
+      // Give the connections that were on their way time to arrive, then to leave.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      let now = await connections();
+      for (let tries = 0; tries < 50 && now !== before; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        now = await connections();
+      }
+      expect(now).toBe(before);
+    } finally {
+      await store.close();
+    }
+  });
 });

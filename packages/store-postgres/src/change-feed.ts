@@ -82,7 +82,13 @@ export const createChangeFeed = (options: ChangeFeedOptions): ChangeFeed => {
         fail();
         return;
       }
-      if (stopped || failed) return;
+      if (stopped) {
+        // Unsubscribed or closed while connecting: this connection is nobody's to end otherwise.
+        failed = true;
+        current.end().catch(() => {});
+        return;
+      }
+      if (failed) return;
       attempt = 0;
       const since = lostAt ?? options.now();
       lostAt = undefined;
