@@ -120,7 +120,8 @@ const logLatency = async (perSecond: number, seconds: number, stream: 'stdout' |
   socket.on('message', (data) => {
     const received = Date.now();
     const message = JSON.parse(data.toString()) as { type: string; chunk?: { text: string; stream: string } };
-    if (message.type !== 'log' || message.chunk?.stream !== stream) return;
+    // A detached turn's output is one merged stream (stderr joins stdout), so any agent stream counts.
+    if (message.type !== 'log' || message.chunk?.stream === 'system') return;
     const lines = (partial + (message.chunk?.text ?? '')).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
@@ -147,8 +148,8 @@ const logLatency = async (perSecond: number, seconds: number, stream: 'stdout' |
   };
 };
 
-// stderr: the log path alone. stdout: the agent's stream, where every line is also parsed into an
-// event that is persisted before it is published.
+// The agent prints to stderr or stdout; both reach ampo as one stream, where every line is also
+// parsed into an event that is persisted before it is published.
 for (const [rate, seconds, stream] of [
   [1000, 5, 'stderr'],
   [10000, 3, 'stderr'],

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AmpoError, type ContainerRuntime, type Workspace, type WorkspaceInfo, type WorkspaceSpec } from '@ampo/core';
-import Docker from 'dockerode';
 import type { DockerClient } from './docker-client.js';
-import { isNotFound, toAmpoError } from './docker-errors.js';
+import { createDockerEngineClient, describeInjectedClient } from './docker-engine-client.js';
+import { isNotFound, toAmpoError as toAmpoErrorAt } from './docker-errors.js';
 import { type DockerRuntimeSettings, resourceDefaults } from './docker-runtime-settings.js';
 import { createDockerWorkspace } from './docker-workspace.js';
 
@@ -52,12 +52,22 @@ const checkSettings = (settings: DockerRuntimeSettings) => {
 /** A {@link ContainerRuntime} on a Docker engine: one long-lived, hardened container per task. */
 export const createDockerRuntime = (settings: DockerRuntimeSettings): DockerRuntime => {
   checkSettings(settings);
-  const docker: DockerClient = settings.docker ?? (new Docker() as unknown as DockerClient);
+  if (settings.docker && settings.engine) throw new AmpoError('invalid-input', 'createDockerRuntime: give docker or engine, not both.');
+  const ownClient = settings.docker ? undefined : createDockerEngineClient(settings.engine);
+  const docker: DockerClient = settings.docker ?? (ownClient?.docker as unknown as DockerClient);
+  // Named in error messages; never holds key material.
+  const engine = ownClient?.address ?? describeInjectedClient(settings.docker);
+  const toAmpoError = (error: unknown, doing: string, context: { image?: string } = {}) =>
+    toAmpoErrorAt(error, doing, { ...context, engine });
   const instanceId = settings.instanceId ?? 'default';
   const scopeLabels = { ...settings.labels, [dockerLabels.instance]: instanceId };
   const resources = { ...resourceDefaults, ...settings.resources };
   const hardening = settings.hardening ?? {};
-  const workspaceSettings = { highWaterMark: settings.outputHighWaterMark ?? 2 ** 20, cancelGraceMs: settings.cancelGraceMs ?? 2000 };
+  const workspaceSettings = {
+    highWaterMark: settings.outputHighWaterMark ?? 2 ** 20,
+    cancelGraceMs: settings.cancelGraceMs ?? 2000,
+    engine,
+  };
 
   const handle = (id: string, taskId: string): Workspace => createDockerWorkspace(docker.getContainer(id), id, taskId, workspaceSettings);
 

@@ -19,12 +19,19 @@ export interface ExecRequest {
   stdin?: string;
 }
 
+/** The container an exec runs in, and its engine's address for error messages. */
+export interface ExecTarget {
+  container: DockerContainer;
+  /** @default DOCKER_HOST in messages */
+  engine?: string | undefined;
+}
+
 const toEnvList = (env: Record<string, string> | undefined) => Object.entries(env ?? {}).map(([key, value]) => `${key}=${value}`);
 
 const sentinel = 'ampo-exec:';
 
 /** Starts an exec and returns its raw frames; `stdin`, when given, is written and then closed. */
-export const startExec = async (container: DockerContainer, request: ExecRequest) => {
+export const startExec = async ({ container, engine }: ExecTarget, request: ExecRequest) => {
   const exec = await container
     .exec({
       Cmd: request.cmd,
@@ -35,10 +42,10 @@ export const startExec = async (container: DockerContainer, request: ExecRequest
       Tty: false,
     })
     .catch((error: unknown) => {
-      throw toAmpoError(error, 'start a process in the workspace');
+      throw toAmpoError(error, 'start a process in the workspace', { engine });
     });
   const stream = (await exec.start({ hijack: true, stdin: request.stdin !== undefined }).catch((error: unknown) => {
-    throw toAmpoError(error, 'start a process in the workspace');
+    throw toAmpoError(error, 'start a process in the workspace', { engine });
   })) as NodeJS.ReadWriteStream & { destroy?: () => void };
   // Half-closing tells Docker the process's stdin has ended.
   if (request.stdin !== undefined) stream.end(request.stdin);
@@ -47,7 +54,7 @@ export const startExec = async (container: DockerContainer, request: ExecRequest
     // The stream can end a moment before Docker records the exit.
     for (let attempt = 0; attempt < 100; attempt++) {
       const info = await exec.inspect().catch((error: unknown) => {
-        throw toAmpoError(error, 'read the exit code of a process');
+        throw toAmpoError(error, 'read the exit code of a process', { engine });
       });
       if (!info.Running) return info.ExitCode ?? null;
       await new Promise((resolve) => setTimeout(resolve, Math.min(5 * 2 ** attempt, 200)));
@@ -62,14 +69,14 @@ export const startExec = async (container: DockerContainer, request: ExecRequest
  * `ampo-exec:ok` resolves, `ampo-exec:error …` (or output ending without the line) throws.
  * Stdout that raced ahead of the line is kept and delivered first.
  */
-export const startScriptExec = async (container: DockerContainer, request: ExecRequest): Promise<StartedExec> => {
-  const started = await startExec(container, request);
+export const startScriptExec = async (target: ExecTarget, request: ExecRequest): Promise<StartedExec> => {
+  const started = await startExec(target, request);
   const iterator = started.frames[Symbol.asyncIterator]();
   const early: DockerFrame[] = [];
   let stderr = Buffer.alloc(0);
   for (;;) {
     const next = await iterator.next().catch((error: unknown) => {
-      throw toAmpoError(error, 'read a process output');
+      throw toAmpoError(error, 'read a process output', { engine: target.engine });
     });
     if (next.done) {
       const said = Buffer.concat([...early.map((frame) => frame.bytes), stderr])
@@ -135,10 +142,10 @@ export async function* toOutputChunks(
 
 /** Runs a command to its end and returns its exit code and output (small outputs only). */
 export const runToEnd = async (
-  container: DockerContainer,
+  target: ExecTarget,
   request: ExecRequest,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> => {
-  const started = await startExec(container, request);
+  const started = await startExec(target, request);
   let stdout = '';
   let stderr = '';
   for await (const frame of started.frames) {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AmpoError, type ExecOptions, type Execution, type ExitStatus, type OutputChunk } from '@ampo/core';
 import { Observable } from 'rxjs';
-import type { DockerContainer } from './docker-client.js';
-import { runToEnd, startScriptExec, toOutputChunks } from './docker-exec.js';
+import { type ExecTarget, runToEnd, startScriptExec, toOutputChunks } from './docker-exec.js';
 import {
   attachedScript,
   detachedScript,
@@ -16,8 +15,7 @@ import {
 import { toExitStatus } from './exit-status.js';
 import { createOutputPump } from './output-pump.js';
 
-export interface ExecutionContext {
-  container: DockerContainer;
+export interface ExecutionContext extends ExecTarget {
   /** Bytes of output kept for an execution nobody subscribed to yet. */
   highWaterMark: number;
   /** Tenths of a second between SIGTERM and SIGKILL on cancel. */
@@ -29,7 +27,7 @@ export interface ExecutionContext {
 const script = (body: string, ...args: string[]) => ['sh', '-c', body, 'ampo-exec', ...args];
 
 const cancelExecution = async (context: ExecutionContext, executionId: string) => {
-  await runToEnd(context.container, { cmd: script(killScript, executionDirectory(executionId), String(context.cancelGraceTenths)) });
+  await runToEnd(context, { cmd: script(killScript, executionDirectory(executionId), String(context.cancelGraceTenths)) });
 };
 
 /** A process whose output streams straight back over the exec connection. */
@@ -39,7 +37,7 @@ export const startAttachedExecution = async (
   argv: readonly string[],
   options: ExecOptions,
 ): Promise<Execution> => {
-  const started = await startScriptExec(context.container, {
+  const started = await startScriptExec(context, {
     cmd: script(attachedScript, executionDirectory(id), options.cwd ?? '', ...argv),
     ...(options.env ? { env: options.env } : {}),
     ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
@@ -86,10 +84,10 @@ export const startDetachedExecution = async (
   let stdinFile = '';
   if (options.stdin !== undefined) {
     stdinFile = `${executionRoot}/.stdin-${randomUUID()}`;
-    const writer = await startScriptExec(context.container, { cmd: script(writeStdinScript, stdinFile), stdin: options.stdin });
+    const writer = await startScriptExec(context, { cmd: script(writeStdinScript, stdinFile), stdin: options.stdin });
     for await (const _ of writer.frames);
   }
-  const launcher = await startScriptExec(context.container, {
+  const launcher = await startScriptExec(context, {
     cmd: script(detachedScript, directory, options.cwd ?? '', stdinFile, ...argv),
     ...(options.env ? { env: options.env } : {}),
   });
@@ -104,7 +102,7 @@ export const attachDetachedExecution = async (context: ExecutionContext, id: str
     throw new AmpoError('invalid-input', `The offset must be a whole number of bytes, not ${fromOffset}.`);
   const directory = executionDirectory(id);
   // The waiter both proves the execution exists (it throws otherwise) and reports its exit.
-  const waiter = await startScriptExec(context.container, { cmd: script(waitScript, directory) });
+  const waiter = await startScriptExec(context, { cmd: script(waitScript, directory) });
   const exit = (async (): Promise<ExitStatus> => {
     let text = '';
     for await (const frame of waiter.frames) if (frame.stream === 'stdout') text += frame.bytes.toString('utf8');
@@ -122,7 +120,7 @@ export const attachDetachedExecution = async (context: ExecutionContext, id: str
   exit.catch(() => {});
   let close: (() => void) | undefined;
   async function* follow(): AsyncGenerator<OutputChunk> {
-    const tail = await startScriptExec(context.container, { cmd: script(tailScript, directory, String(fromOffset)) });
+    const tail = await startScriptExec(context, { cmd: script(tailScript, directory, String(fromOffset)) });
     close = tail.close;
     // stderr and stdout share the output file, so everything arrives as stdout.
     yield* toOutputChunks(tail.frames, { offset: fromOffset, only: 'stdout' });

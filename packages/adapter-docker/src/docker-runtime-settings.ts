@@ -1,4 +1,5 @@
 import type { DockerClient } from './docker-client.js';
+import type { DockerEngineSettings } from './docker-engine-connection.js';
 
 /** Limits of each workspace container. */
 export interface DockerResources {
@@ -45,10 +46,18 @@ export interface DockerHardening {
 
 export interface DockerRuntimeSettings {
   /**
-   * The Docker client (dockerode's `Docker`, or anything with the same slice).
-   * @default new Docker(): DOCKER_HOST, else the local socket
+   * The Docker client (dockerode's `Docker`, or anything with the same slice). Give this or
+   * `engine`, not both.
+   * @default a dockerode client for `engine`
    */
   docker?: DockerClient;
+  /**
+   * Where the engine is: `{ host: 'tcp://build-1:2376', tls: { certPath } }`, or `{ host, tls: { ca,
+   * cert, key } }`. Each field left out is read from DOCKER_HOST, DOCKER_TLS_VERIFY and
+   * DOCKER_CERT_PATH as Docker's CLI reads them.
+   * @default {} (the environment, else unix:///var/run/docker.sock)
+   */
+  engine?: DockerEngineSettings;
   /** The worker image, e.g. `ampo-worker:1` (see worker-image/). */
   image: string;
   /**

@@ -12,6 +12,8 @@ export const formatBytes = (bytes: number) => (bytes % 2 ** 30 === 0 ? `${bytes 
 export interface WorkspaceSettings {
   highWaterMark: number;
   cancelGraceMs: number;
+  /** The engine's address, for error messages. */
+  engine?: string | undefined;
 }
 
 /** A handle on one workspace container; holds no state beyond its id, so any instance can make one. */
@@ -20,7 +22,7 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
   // Docker does not always flag OOM kills of exec'd processes, so the cgroup's own counter
   // (`oom_kill` in v1 memory.oom_control, v2 memory.events) is read too.
   const memoryLimitIfKilled = async () => {
-    const counters = await runToEnd(container, { cmd: ['sh', '-c', oomCounterScript] }).catch(() => undefined);
+    const counters = await runToEnd({ container, engine: settings.engine }, { cmd: ['sh', '-c', oomCounterScript] }).catch(() => undefined);
     const kills = Number(/oom_kill (\d+)/.exec(counters?.stdout ?? '')?.[1] ?? 0);
     const newKills = kills > oomKillsSeen;
     oomKillsSeen = Math.max(oomKillsSeen, kills);
@@ -30,6 +32,7 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
   };
   const context: ExecutionContext = {
     container,
+    engine: settings.engine,
     highWaterMark: settings.highWaterMark,
     cancelGraceTenths: Math.max(1, Math.ceil(settings.cancelGraceMs / 100)),
     describeMemoryLimit: memoryLimitIfKilled,
@@ -42,7 +45,7 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
     } catch (error) {
       if (!AmpoError.isInstance(error) || error.code !== 'conflict') throw error;
       const info = await container.inspect().catch((cause: unknown) => {
-        throw toAmpoError(cause, `inspect workspace ${id}`);
+        throw toAmpoError(cause, `inspect workspace ${id}`, { engine: settings.engine });
       });
       if (info.State?.OOMKilled) {
         const limit = info.HostConfig?.Memory ? formatBytes(info.HostConfig.Memory) : 'the machine';
@@ -54,7 +57,7 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
       }
       if (info.State?.Running) throw error;
       await container.start().catch((cause: unknown) => {
-        throw toAmpoError(cause, `start workspace ${id} again`);
+        throw toAmpoError(cause, `start workspace ${id} again`, { engine: settings.engine });
       });
       return work();
     }

@@ -1,3 +1,4 @@
+export * from './docker-tls/index.js';
 export * from './github-simulator/index.js';
 export * from './image/index.js';
 export * from './postgres/index.js';

@@ -13,13 +13,16 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { SourceHost } from '../ports/source-host.js';
+import type { TaskChangeFeed, TaskLease, TaskLeases } from '../ports/task-leases.js';
 import type { ListTasksQuery, LogChunk, TaskPage, TaskStore } from '../ports/task-store.js';
 import { createRedactor } from '../redaction.js';
 import { type EffectEnvironment, runEffect } from './effect-runners.js';
 import { foldEvents } from './fold-events.js';
+import { createRemoteEventRelay } from './remote-events.js';
 import { branchFor } from './task-branch.js';
 import { replayThenFollow } from './task-event-stream.js';
 import type { EventInput, TaskHandle } from './task-handle.js';
+import { createTaskOwnership, type LeaseSettings } from './task-ownership.js';
 import { defaultRepositoryDirectory } from './workspace-commands.js';
 
 export interface OrchestratorPorts {
@@ -33,6 +36,14 @@ export interface OrchestratorPorts {
   clock?: Clock;
   /** @default a silent logger */
   logger?: Logger;
+  /**
+   * Leases over the store's tasks (a shared store implements them): with it, this orchestrator is
+   * one of several instances. It runs only the tasks it has claimed, fences every write with its
+   * lease, and takes over the tasks of an instance whose lease expired.
+   */
+  leases?: TaskLeases;
+  /** Changes other instances make to the store, so that `events$` carries every task's events. */
+  changes?: TaskChangeFeed;
 }
 
 export interface OrchestratorOptions {
@@ -49,6 +60,8 @@ export interface OrchestratorOptions {
   /** Retries of infrastructure calls that fail with a retryable error. @default 3 retries from 2 s, doubling */
   infrastructureRetry?: RetryPolicy;
   machine?: Partial<MachineOptions>;
+  /** Lease timing and the global concurrency limit, when `leases` is given. */
+  leases?: LeaseSettings;
 }
 
 export interface Orchestrator {
@@ -105,6 +118,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
   const machine: MachineOptions = { ...defaultMachineOptions, ...options.machine };
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const redactor = createRedactor(options.secrets ?? []);
+  const instanceId = options.instanceId ?? `ampo-${randomId().slice(0, 8)}`;
   const events = new Subject<OrchestratorEvent>();
   const logs = new Subject<LogChunk>();
   const handles = new Map<string, TaskHandle>();
@@ -127,12 +141,17 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
       pendingLogs: [],
       logChain: Promise.resolve(),
       drainingLogs: false,
+      behind: false,
+      abandoned: false,
     };
     handles.set(state.id, handle);
     return handle;
   };
 
   const runEffects = (handle: TaskHandle, effects: readonly Effect[]) => {
+    // With leases, only the owner acts; a write by another instance reaches the owner through the store.
+    if (ownership && !ownership.held(handle.id)) return;
+    if (handle.abandoned) return;
     for (const effect of effects) {
       runEffect(environment, handle, effect).catch((error: unknown) => {
         const failure = AmpoError.from(error);
@@ -166,8 +185,15 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
   const maxBatch = 500;
   const drainEvents = async (handle: TaskHandle) => {
     handle.draining = true;
+    let conflicts = 0;
     try {
-      while (handle.pending.length > 0) {
+      while (handle.pending.length > 0 || handle.behind) {
+        if (handle.abandoned) {
+          for (const item of handle.pending.splice(0)) item.recorded();
+          break;
+        }
+        if (handle.behind) await catchUp(handle);
+        if (handle.pending.length === 0) continue;
         const queued = handle.pending.slice(0, maxBatch);
         const folded = foldEvents(
           handle.state,
@@ -178,31 +204,122 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
             skip: (index) => stopped || (queued[index]?.generation !== undefined && queued[index]?.generation !== handle.generation),
           },
         );
-        const batch = handle.pending.splice(0, folded.taken);
         try {
           if (folded.appended.length > 0) {
-            await ports.store.append(handle.id, folded.appended, folded.state);
+            const fence = ownership?.held(handle.id);
+            await ports.store.append(handle.id, folded.appended, folded.state, fence ? { fence } : undefined);
             handle.state = folded.state;
-            for (const item of folded.appended) events.next(item);
+            for (const item of folded.appended) publish(item);
             if (isTerminalStatus(folded.state.status)) {
               for (const cancel of handle.timers) cancel();
               handle.timers.clear();
             }
             runEffects(handle, folded.effects);
           }
+          conflicts = 0;
         } catch (error) {
+          if (ownership && AmpoError.isInstance(error) && error.code === 'conflict') {
+            if (error.details?.fenced === true) {
+              abandon(handle);
+              continue;
+            }
+            // Another instance appended first (a cancel, a message): read its events, then fold ours again.
+            if (conflicts++ < 5) {
+              handle.behind = true;
+              continue;
+            }
+          }
           logger.error('could not record events', {
             taskId: handle.id,
-            types: [...new Set(batch.map((item) => item.input.type))].join(','),
+            types: [...new Set(queued.slice(0, folded.taken).map((item) => item.input.type))].join(','),
             error: redactor.redact(String(error)),
           });
         }
-        for (const item of batch) item.recorded();
+        for (const item of handle.pending.splice(0, folded.taken)) item.recorded();
       }
     } finally {
       handle.draining = false;
     }
   };
+
+  const maxPublishedTasks = 10_000;
+  /** Publishes an event once per instance (with leases, the store's change feed repeats our own). */
+  const published = new Map<string, number>();
+  const publish = (event: OrchestratorEvent) => {
+    if (ownership) {
+      if (event.seq <= (published.get(event.taskId) ?? 0)) return;
+      published.set(event.taskId, event.seq);
+      // Bounded: the oldest entry goes first; a late change of its task is read from its own seq.
+      if (published.size > maxPublishedTasks) published.delete(published.keys().next().value as string);
+    }
+    events.next(event);
+  };
+
+  /** Folds what other instances appended to the task, and acts on it if this instance owns it. */
+  const catchUp = async (handle: TaskHandle) => {
+    handle.behind = false;
+    const stored = await ports.store.readEvents(handle.id, { afterSeq: handle.state.lastSeq });
+    for (const event of stored) {
+      if (event.seq !== handle.state.lastSeq + 1) break;
+      const [next, effects] = transition(handle.state, event, machine);
+      handle.state = next;
+      publish(event);
+      if (isTerminalStatus(next.status)) {
+        for (const cancel of handle.timers) cancel();
+        handle.timers.clear();
+      }
+      runEffects(handle, effects);
+    }
+  };
+
+  /** This instance no longer owns the task: stop everything it does for it, at once. */
+  const abandon = (handle: TaskHandle) => {
+    if (handle.abandoned) return;
+    logger.warn('another instance owns this task now: stopping its work here', { taskId: handle.id });
+    handle.abandoned = true;
+    handle.generation += 1;
+    for (const cancel of handle.timers) cancel();
+    handle.timers.clear();
+    for (const inFlight of handle.inFlight) inFlight.detach();
+    handle.inFlight.clear();
+    ownership?.forget(handle.id);
+    if (handles.get(handle.id) === handle) handles.delete(handle.id);
+  };
+
+  /** A claimed task: load it as stored and carry it on from its last durable step. */
+  const takeOver = async (lease: TaskLease) => {
+    const stored = await ports.store.getTask(lease.taskId);
+    if (!stored) return;
+    const previous = handles.get(lease.taskId);
+    if (previous) {
+      await previous.chain;
+      handles.delete(lease.taskId);
+    }
+    const handle = newHandle(stored);
+    for (const event of await ports.store.readEvents(stored.id, { afterSeq: published.get(stored.id) ?? stored.lastSeq })) publish(event);
+    logger.info('carrying a task on', { taskId: stored.id, status: stored.status, epoch: lease.epoch });
+    runEffects(
+      handle,
+      resumeEffects(stored, clock.now()).filter((effect) => effect.type !== 'request-slot'),
+    );
+    if (stored.status === 'queued') await emit(handle, { type: 'task-started' });
+  };
+
+  const ownership = ports.leases
+    ? createTaskOwnership({
+        leases: ports.leases,
+        clock,
+        logger,
+        owner: options.leases?.owner ?? `${instanceId}/${randomId().slice(0, 8)}`,
+        settings: options.leases ?? {},
+        capacity: (held) => concurrency - held,
+        onClaimed: takeOver,
+        onLost: (taskId) => {
+          const handle = handles.get(taskId);
+          if (handle) abandon(handle);
+        },
+      })
+    : undefined;
 
   /** Stores log chunks in order, in batches, then publishes them. */
   const drainLogs = async (handle: TaskHandle) => {
@@ -236,7 +353,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     clock,
     logger,
     redactor,
-    instanceId: options.instanceId ?? `ampo-${randomId().slice(0, 8)}`,
+    instanceId,
     repositoryDirectory: options.repositoryDirectory ?? defaultRepositoryDirectory,
     commitAuthor: options.commitAuthor ?? { name: 'ampo', email: 'ampo@localhost' },
     infrastructureRetry: options.infrastructureRetry ?? defaultRetryPolicy,
@@ -246,10 +363,13 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
       if (!handle.drainingLogs) handle.logChain = drainLogs(handle);
     },
     requestSlot(handle) {
+      // With leases the claim is the slot: a queued task runs once some instance claims it.
+      if (ownership) return ownership.poke();
       if (!queue.includes(handle.id)) queue.push(handle.id);
       pump();
     },
     releaseSlot(handle) {
+      if (ownership) return void ownership.release(handle.id);
       running.delete(handle.id);
       pump();
     },
@@ -262,6 +382,32 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     if (!stored) throw new AmpoError('not-found', `No task ${taskId}.`);
     return handles.get(taskId) ?? newHandle(stored);
   };
+
+  /** Runs `use` on the task's handle; with leases, a task owned elsewhere is read afresh each time. */
+  const withHandle = async <T>(taskId: string, use: (handle: TaskHandle) => Promise<T>): Promise<T> => {
+    const handle = await handleFor(taskId);
+    try {
+      return await use(handle);
+    } finally {
+      if (ownership && !ownership.held(taskId) && handles.get(taskId) === handle) handles.delete(taskId);
+    }
+  };
+
+  const relay = createRemoteEventRelay({
+    store: ports.store,
+    logger,
+    lastPublished: (taskId) => published.get(taskId),
+    publish,
+    owns: (taskId) => Boolean(ownership?.held(taskId) && handles.has(taskId)),
+    onOwnedTaskChanged(taskId, seq) {
+      const handle = handles.get(taskId);
+      if (!handle || seq <= handle.state.lastSeq) return;
+      handle.behind = true;
+      if (!handle.draining) handle.chain = drainEvents(handle);
+    },
+    onWorkAvailable: () => ownership?.poke(),
+  });
+  let changesSubscription: { unsubscribe(): void } | undefined;
 
   /** Removes workspaces of tasks that ended (or are unknown) but whose removal a crash cut short. */
   const removeLeftoverWorkspaces = async () => {
@@ -293,9 +439,12 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     };
     const [state, effects] = transition(undefined, created, machine);
     await ports.store.append(id, [created], state);
-    const handle = newHandle(state);
-    events.next(created);
-    runEffects(handle, effects);
+    publish(created);
+    if (ownership) {
+      ownership.poke();
+      return state;
+    }
+    runEffects(newHandle(state), effects);
     return state;
   };
 
@@ -359,27 +508,34 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     readLogs: (taskId, readOptions) => ports.store.readLogs(taskId, readOptions),
     async cancelTask(taskId, reason) {
       assertRunning();
-      const handle = await handleFor(taskId);
-      if (!isTerminalStatus(handle.state.status)) {
-        await emit(handle, { type: 'task-cancel-requested', ...(reason ? { reason } : {}) });
-      }
-      return handle.state;
+      return withHandle(taskId, async (handle) => {
+        if (!isTerminalStatus(handle.state.status)) {
+          await emit(handle, { type: 'task-cancel-requested', ...(reason ? { reason } : {}) });
+        }
+        return handle.state;
+      });
     },
     async sendMessage(taskId, text, author) {
       assertRunning();
       const trimmed = text.trim();
       if (trimmed.length === 0 || trimmed.length > 20_000)
         throw new AmpoError('invalid-input', 'A message must have 1 to 20000 characters.');
-      const handle = await handleFor(taskId);
-      if (isTerminalStatus(handle.state.status)) {
-        throw new AmpoError('conflict', `Task ${taskId} is ${handle.state.status}; it takes no more messages.`);
-      }
-      await emit(handle, { type: 'message-received', text: redactor.redact(trimmed), ...(author ? { author } : {}) });
-      return handle.state;
+      return withHandle(taskId, async (handle) => {
+        if (isTerminalStatus(handle.state.status)) {
+          throw new AmpoError('conflict', `Task ${taskId} is ${handle.state.status}; it takes no more messages.`);
+        }
+        await emit(handle, { type: 'message-received', text: redactor.redact(trimmed), ...(author ? { author } : {}) });
+        return handle.state;
+      });
     },
     async start() {
       stopped = false;
       await removeLeftoverWorkspaces();
+      if (ownership) {
+        changesSubscription ??= ports.changes?.changes$.subscribe((change) => relay.handle(change));
+        ownership.start();
+        return;
+      }
       const unfinished = await ports.store.listUnfinished();
       for (const task of unfinished) {
         if (handles.has(task.id)) continue;
@@ -391,6 +547,8 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     },
     async stop() {
       stopped = true;
+      changesSubscription?.unsubscribe();
+      changesSubscription = undefined;
       for (const handle of handles.values()) {
         for (const cancel of handle.timers) cancel();
         handle.timers.clear();
@@ -398,6 +556,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
         handle.inFlight.clear();
       }
       await Promise.all([...handles.values()].flatMap((handle) => [handle.chain, handle.logChain]));
+      await ownership?.stop();
       handles.clear();
       queue.length = 0;
       running.clear();

@@ -40,4 +40,8 @@ export interface TaskHandle {
   /** The log drain under way, if any. */
   logChain: Promise<void>;
   drainingLogs: boolean;
+  /** Another instance wrote to this task: read its events before appending (shared stores). */
+  behind: boolean;
+  /** This instance lost the task's lease: nothing more is written or run for it here. */
+  abandoned: boolean;
 }

@@ -51,5 +51,18 @@ export const gitCommands = (directory: string) => ({
   status: () => ['git', '-C', directory, 'status', '--porcelain'],
   commit: (message: string) => ['git', '-C', directory, 'commit', '-q', '-m', message],
   head: () => ['git', '-C', directory, 'rev-parse', 'HEAD'],
-  push: (url: string, branch: string) => ['git', '-C', directory, 'push', url, `HEAD:refs/heads/${branch}`],
+  /**
+   * Pushes only while the remote branch is still where ampo last saw it (absent before the first
+   * push), so a second owner of the task, or a person's commit, is never overwritten.
+   */
+  push: (url: string, branch: string, expectedSha: string | undefined) => [
+    'git',
+    '-C',
+    directory,
+    'push',
+    `--force-with-lease=refs/heads/${branch}:${expectedSha ?? ''}`,
+    '--',
+    url,
+    `HEAD:refs/heads/${branch}`,
+  ],
 });

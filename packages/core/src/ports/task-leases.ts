@@ -56,11 +56,13 @@ export interface TaskLeases {
   countActive(now: number): Promise<number>;
 }
 
-/** One task's log grew: its newest event now has `seq`. */
+/** One task's log grew: one append wrote the events `firstSeq` to `seq`. */
 export interface TaskChange {
   type: 'appended';
   taskId: string;
   seq: number;
+  /** The first event of that append, when the feed knows it. */
+  firstSeq?: number;
 }
 
 /** The feed may have missed changes (its connection was lost and is back): read from the store. */

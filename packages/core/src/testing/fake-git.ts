@@ -119,6 +119,14 @@ export const createFakeGit = (): FakeGit => {
           write('stderr', 'Everything up-to-date\n');
           return 0;
         }
+        const lease = rest
+          .find((arg) => arg.startsWith('--force-with-lease='))
+          ?.split(':')
+          .at(-1);
+        if (lease !== undefined && (remote.branches.get(branch) ?? '') !== lease) {
+          write('stderr', ` ! [rejected]        HEAD -> ${branch} (stale info)\n`);
+          return 1;
+        }
         remote.branches.set(branch, state.head);
         remote.pushes.push({ branch, sha: state.head });
         return 0;

@@ -1,8 +1,14 @@
 import { filter, firstValueFrom } from 'rxjs';
 import type { TaskStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
-import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from '../orchestrator/create-orchestrator.js';
+import {
+  createOrchestrator,
+  type Orchestrator,
+  type OrchestratorOptions,
+  type OrchestratorPorts,
+} from '../orchestrator/create-orchestrator.js';
 import type { CiTarget } from '../ports/ci-provider.js';
+import type { TaskChangeFeed, TaskLeases } from '../ports/task-leases.js';
 import type { TaskStore } from '../ports/task-store.js';
 import { createFakeAgent, type FakeAgent, type FakeTurnInput, type FakeTurnScript } from './fake-agent.js';
 import { createFakeCiProvider, type FakeCiProvider, type FakeCiVerdict } from './fake-ci-provider.js';
@@ -23,16 +29,23 @@ export interface FakeWorld {
   clock: ManualClock;
   /** The URL of a seeded repository on the fake host. */
   repo: string;
-  /** A second orchestrator over the same fakes and store, as after a restart. */
-  restart(options?: OrchestratorOptions): Orchestrator;
+  /** A second orchestrator over the same fakes and store, as after a restart (or another instance). */
+  restart(options?: OrchestratorOptions, ports?: WorldPortOverrides): Orchestrator;
   /** Resolves with the task once it reaches one of `statuses`. */
   waitFor(taskId: string, statuses: readonly TaskStatus[], orchestrator?: Orchestrator): Promise<Task>;
 }
+
+/** Ports an orchestrator of the world may have of its own. */
+export type WorldPortOverrides = Partial<Pick<OrchestratorPorts, 'store' | 'leases' | 'changes' | 'logger'>>;
 
 export interface FakeWorldOptions {
   agent: (input: FakeTurnInput) => FakeTurnScript | Promise<FakeTurnScript>;
   ci: (target: CiTarget, watch: number) => FakeCiVerdict;
   store?: TaskStore;
+  /** Makes every orchestrator of the world one instance of several, on these leases. */
+  leases?: TaskLeases;
+  changes?: TaskChangeFeed;
+  logger?: OrchestratorPorts['logger'];
   options?: OrchestratorOptions;
 }
 
@@ -47,9 +60,20 @@ export const createFakeWorld = (settings: FakeWorldOptions): FakeWorld => {
   const ci = createFakeCiProvider(settings.ci);
   const store = settings.store ?? createInMemoryTaskStore();
   const clock = createManualClock();
-  const build = (options?: OrchestratorOptions) =>
+  const build = (options?: OrchestratorOptions, ports: WorldPortOverrides = {}) =>
     createOrchestrator(
-      { runtime, agents: { amp: agent.driver }, source, ci, store, clock },
+      {
+        runtime,
+        agents: { amp: agent.driver },
+        source,
+        ci,
+        store,
+        clock,
+        ...(settings.leases ? { leases: settings.leases } : {}),
+        ...(settings.changes ? { changes: settings.changes } : {}),
+        ...(settings.logger ? { logger: settings.logger } : {}),
+        ...ports,
+      },
       { instanceId: 'test', ...settings.options, ...options },
     );
   const orchestrator = build();
