@@ -28,7 +28,7 @@ describe('changes$ (LISTEN/NOTIFY)', () => {
       // The first resync says LISTEN holds: appends from here on are notified.
       expect(await feed.next(1)).toEqual([{ type: 'resync', since: expect.any(Number) }]);
       const one = await seedTask(writer, 't-1', 1_000);
-      const two = await seedTask(writer, 't-2', 2_000);
+      const two = await seedTask(writer, 'acme:t-2:7', 2_000);
       const oneLater = await appendOutput(writer, one, 3);
       // A rejected append (a stale seq) notifies nothing.
       await expect(appendOutput(writer, one, 1)).rejects.toMatchObject({ code: 'conflict' });
@@ -36,11 +36,11 @@ describe('changes$ (LISTEN/NOTIFY)', () => {
       await appendOutput(writer, oneLater, 2);
       const appended = await feed.next(5, (change) => change.type === 'appended');
       expect(appended).toEqual([
-        { type: 'appended', taskId: 't-1', seq: 1 },
-        { type: 'appended', taskId: 't-2', seq: 1 },
-        { type: 'appended', taskId: 't-1', seq: 4 },
-        { type: 'appended', taskId: 't-2', seq: 2 },
-        { type: 'appended', taskId: 't-1', seq: 6 },
+        { type: 'appended', taskId: 't-1', firstSeq: 1, seq: 1 },
+        { type: 'appended', taskId: 'acme:t-2:7', firstSeq: 1, seq: 1 },
+        { type: 'appended', taskId: 't-1', firstSeq: 2, seq: 4 },
+        { type: 'appended', taskId: 'acme:t-2:7', firstSeq: 2, seq: 2 },
+        { type: 'appended', taskId: 't-1', firstSeq: 5, seq: 6 },
       ]);
       // A notification carries no event: the reader reads them from the store.
       expect((await reader.readEvents('t-1')).map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -70,8 +70,8 @@ describe('changes$ (LISTEN/NOTIFY)', () => {
       expect(resync).toEqual({ type: 'resync', since: expect.any(Number) });
       await appendOutput(writer, task, 2);
       expect(await feed.next(2, (change) => change.type === 'appended')).toEqual([
-        { type: 'appended', taskId: 't-1', seq: 1 },
-        { type: 'appended', taskId: 't-1', seq: 3 },
+        { type: 'appended', taskId: 't-1', firstSeq: 1, seq: 1 },
+        { type: 'appended', taskId: 't-1', firstSeq: 2, seq: 3 },
       ]);
     } finally {
       feed.subscription.unsubscribe();
@@ -95,5 +95,27 @@ describe('changes$ (LISTEN/NOTIFY)', () => {
     expect(completed).toBe(true);
     for (let tries = 0; tries < 50 && (await listening()) !== '0\n'; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await listening()).toBe('0\n');
+  });
+
+  it('an unsubscribe while the connection is being made leaves no connection behind', async () => {
+    const url = await postgres().createDatabase();
+    const database = new URL(url).pathname.slice(1);
+    const store = await openStore(url);
+    try {
+      const connections = () =>
+        postgres().psql(`select count(*) from pg_stat_activity where datname = '${database}' and backend_type = 'client backend'`);
+      const before = await connections();
+      for (let round = 0; round < 5; round++) store.changes$.subscribe().unsubscribe();
+      // Give the connections that were on their way time to arrive, then to leave.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      let now = await connections();
+      for (let tries = 0; tries < 50 && now !== before; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        now = await connections();
+      }
+      expect(now).toBe(before);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { TaskChange, TaskChangesResync } from '@ampo/core';
 import { Observable, share } from 'rxjs';
 import type { PgListenClient } from './postgres-pool.js';
 
-/** The channel every append notifies, with the payload `<taskId>:<seq>`, on commit. */
+/** The channel every append notifies on commit, with the payload `<taskId>:<firstSeq>:<seq>`. */
 export const changesChannel = 'ampo_task_changes';
 
 export interface ChangeFeedOptions {
@@ -18,11 +18,12 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
+/** `<taskId>:<firstSeq>:<seq>`: the numbers are read from the end, so a task id may hold colons. */
 const parsePayload = (payload: string | undefined): TaskChange | undefined => {
-  const at = payload?.lastIndexOf(':') ?? -1;
-  if (!payload || at <= 0) return undefined;
-  const seq = Number(payload.slice(at + 1));
-  return Number.isInteger(seq) ? { type: 'appended', taskId: payload.slice(0, at), seq } : undefined;
+  const match = /^(.+):(\d+):(\d+)$/s.exec(payload ?? '');
+  if (!match) return undefined;
+  const [, taskId, firstSeq, seq] = match as unknown as [string, string, string, string];
+  return { type: 'appended', taskId, seq: Number(seq), firstSeq: Number(firstSeq) };
 };
 
 /**
@@ -82,7 +83,13 @@ export const createChangeFeed = (options: ChangeFeedOptions): ChangeFeed => {
         fail();
         return;
       }
-      if (stopped || failed) return;
+      if (stopped) {
+        // Unsubscribed or closed while connecting: this connection is nobody's to end otherwise.
+        failed = true;
+        current.end().catch(() => {});
+        return;
+      }
+      if (failed) return;
       attempt = 0;
       const since = lostAt ?? options.now();
       lostAt = undefined;

@@ -179,7 +179,7 @@ begin
   end if;
 
   if v_new_last > v_last then
-    perform pg_notify('ampo_task_changes', p_task_id || ':' || v_new_last);
+    perform pg_notify('ampo_task_changes', p_task_id || ':' || (v_last + 1) || ':' || v_new_last);
   end if;
   return v_new_last;
 end

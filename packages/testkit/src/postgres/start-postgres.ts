@@ -70,8 +70,11 @@ const freePort = (): Promise<number> =>
   });
 
 const running = new Set<ChildProcess>();
+const directories = new Set<string>();
+// A process that ends without stop() (a crash, an uncaught error) leaves no server or directory behind.
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of directories) rmSync(dir, { recursive: true, force: true });
 });
 
 let databases = 0;
@@ -86,6 +89,7 @@ export const startPostgres = async (options: StartPostgresOptions = {}): Promise
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'ampo-postgres-'));
   const data = join(dir, 'data');
+  directories.add(dir);
   if (user) chownSync(dir, user.uid, user.gid);
   chmodSync(dir, 0o700);
   const asServerUser = user ? { uid: user.uid, gid: user.gid, env: { ...process.env, HOME: dir } } : {};
@@ -172,6 +176,7 @@ export const startPostgres = async (options: StartPostgresOptions = {}): Promise
         const done = () => {
           running.delete(child);
           rmSync(dir, { recursive: true, force: true });
+          directories.delete(dir);
           resolve();
         };
         if (child.exitCode !== null || child.signalCode !== null) return done();
