@@ -90,7 +90,7 @@ export const createPacedClient = (origin: string, options: { addresses?: number;
           outgoing.destroy(new Error(`no answer to ${raw.method} ${raw.path.slice(0, 80)} within ${timeoutMs} ms`)),
         );
         outgoing.on('error', (error) =>
-          reject(Object.assign(error, { reusedSocket: outgoing.reusedSocket && /ECONNRESET|socket hang up/.test(error.message) })),
+          reject(Object.assign(error, { reusedSocket: outgoing.reusedSocket && /ECONNRESET|EPIPE|socket hang up/.test(error.message) })),
         );
         // A server may answer before it has read the body (a 404, a 413) and close: the rest of the
         // upload then fails on a socket no request owns any more.
