@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AmpoError, type Clock, type Logger, type Orchestrator, silentLogger, systemClock } from '@ampo/core';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
@@ -8,6 +9,7 @@ import { invalidRequestHook, registerDocumentOnlyPaths } from './api/openapi-doc
 import { type AuthSettings, createAuthenticator, requireScope } from './auth/authenticator.js';
 import type { Scope } from './auth/scopes.js';
 import { routeGitHubEvents } from './github/route-github-events.js';
+import { answerClientErrors } from './http/client-error.js';
 import { problem, problemOf, problemResponse } from './http/problem.js';
 import { createRateLimiter, type RateLimitSettings } from './http/rate-limit.js';
 import { createLiveHub } from './live/live-hub.js';
@@ -146,7 +148,7 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
     info: { title: 'ampo', version: '1', description: 'Run coding agents against repositories until CI is green.' },
   });
   app.notFound((c) =>
-    c.req.path.startsWith('/api/')
+    c.req.path.startsWith('/api/') || c.req.path === '/metrics'
       ? problemResponse(problem('not-found', `There is no ${c.req.method} ${c.req.path}.`))
       : c.text('Not found', 404),
   );
@@ -163,11 +165,14 @@ export const createServer = (settings: ServerSettings): AmpoServer => {
     });
   });
 
-  const createNodeServer = () =>
-    createAdaptorServer({
+  const createNodeServer = () => {
+    const server = createAdaptorServer({
       fetch: app.fetch,
       websocket: { server: new WebSocketServer({ noServer: true, maxPayload: hub.settings.maxMessageBytes }) },
     });
+    answerClientErrors(server as Server);
+    return server;
+  };
 
   const listenOn = async (server: ReturnType<typeof createAdaptorServer>, port: number, host: string): Promise<ListeningServer> => {
     await new Promise<void>((resolve, reject) => {

@@ -68,6 +68,21 @@ describe('metrics', () => {
     }
   });
 
+  it('answers a method it does not take with a 404 in problem details, as every API route does (found by the soak)', async () => {
+    const test = await startTestServer();
+    try {
+      const response = await fetch(`${test.url}/metrics`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${await test.token(['admin'])}` },
+      });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await response.json()) as { detail: string }).detail).toBe('There is no DELETE /metrics.');
+    } finally {
+      await test.close();
+    }
+  });
+
   it('can be served alone, without a credential, on a separate address', async () => {
     const test = await startTestServer();
     const metrics = await test.server.listenMetrics({ port: 0 });
