@@ -47,5 +47,12 @@ report=.vitest-report.json
 rm -f "$report"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+
+# The soak's short form: the assembled server attacked over its public API; every total that must
+# be zero is zero, or this fails. Skipped when the tests were narrowed to some files.
+if [ "$#" -eq 0 ]; then
+  step "soak (npm run soak -- --quick)"
+  npm run soak --silent -- --quick || status=1
+fi
 node scripts/print-test-summary.mjs "$report" || status=1
 exit "$status"
