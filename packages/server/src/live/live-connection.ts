@@ -7,7 +7,7 @@ import {
   type Orchestrator,
   type OrchestratorEvent,
 } from '@ampo/core';
-import { filter, Subject, type Subscription } from 'rxjs';
+import { auditTime, filter, Subject, type Subscription } from 'rxjs';
 import type { Principal } from '../auth/scopes.js';
 import type { ResolvedLiveSettings } from './live-settings.js';
 import { followInOrder } from './ordered-feed.js';
@@ -126,6 +126,9 @@ export const createLiveConnection = (context: {
         read: (after, limit) => orchestrator.readLogs(taskId, { afterSeq: after, limit }),
         afterSeq,
         pageSize: 1000,
+        // Logs reach live$ only on the instance that runs the task; the task's events reach every
+        // instance, so each of them (at most 4 a second) has the store read for new chunks.
+        nudge$: taskEvents(taskId).pipe(auditTime(250)),
         deliver: (chunk) => send({ type: 'log', id, chunk }),
         caughtUp: () => send({ type: 'caught-up', id, at: now() }),
         onError: (error) => fail(id, error),

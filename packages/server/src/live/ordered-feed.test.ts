@@ -151,4 +151,34 @@ describe('followInOrder', () => {
     world.append('b');
     expect(delivered).toEqual([]);
   });
+
+  it('reads the store on a nudge: items another instance stored, that never came live, go out in order', async () => {
+    const world = setting();
+    const nudge = new Subject<void>();
+    const delivered: number[] = [];
+    const subscription = followInOrder({
+      live$: world.live,
+      read: world.read,
+      afterSeq: 0,
+      deliver: (item) => delivered.push(item.seq),
+      onError: (error) => {
+        throw error;
+      },
+      nudge$: nudge,
+    });
+    await settle();
+    world.append('one', false);
+    world.append('two', false);
+    await settle();
+    expect(delivered).toEqual([]);
+    nudge.next();
+    await settle();
+    expect(delivered).toEqual([1, 2]);
+    world.append('three');
+    world.append('four', false);
+    nudge.next();
+    await settle();
+    expect(delivered).toEqual([1, 2, 3, 4]);
+    subscription.unsubscribe();
+  });
 });

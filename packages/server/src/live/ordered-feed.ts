@@ -21,6 +21,11 @@ export interface OrderedFeedSettings<T extends Sequenced> {
   maxHeld?: number;
   /** Waits before the next page is read, e.g. until the socket drained. */
   beforePage?: () => Promise<void>;
+  /**
+   * Each value says the store may have more than `live$` brought (another instance wrote it):
+   * the feed reads the store unless it is reading already.
+   */
+  nudge$?: Observable<unknown>;
 }
 
 /**
@@ -99,6 +104,12 @@ export const followInOrder = <T extends Sequenced>(settings: OrderedFeedSettings
     },
     error: (error: unknown) => settings.onError(error),
   });
+  if (settings.nudge$)
+    subscription.add(
+      settings.nudge$.subscribe(() => {
+        if (!reading && !closed) void catchUp();
+      }),
+    );
   subscription.add(() => {
     closed = true;
   });
