@@ -88,6 +88,9 @@ const createWorkspace = async (environment: EffectEnvironment, handle: TaskHandl
     // Found by label after a restart; check containers of the same task carry another role.
     const existing = await environment.runtime.list({ 'ampo.task': handle.id, 'ampo.role': 'workspace' });
     const running = existing.find((workspace) => workspace.running);
+    // A crash between creating a container and starting it leaves one that never ran and that no
+    // event names: nothing would ever remove it, so it goes now.
+    for (const stale of existing) if (!stale.running) await environment.runtime.remove(stale.id);
     if (running) return running.id;
     const created = await environment.runtime.create({
       taskId: handle.id,
