@@ -1,5 +1,11 @@
 import type { SoakSection } from '../section.js';
+import { containers } from './containers/index.js';
 import { crashes } from './crashes/index.js';
+import { secrets } from './secrets/index.js';
 
 /** Every part of the soak, in the order it runs. Each one adds itself here. */
-export const sections: ReadonlyArray<readonly [name: string, run: SoakSection]> = [['crashes', crashes]];
+export const sections: ReadonlyArray<readonly [name: string, run: SoakSection]> = [
+  ['crashes', crashes],
+  ['secrets', secrets],
+  ['containers', containers],
+];

@@ -42,10 +42,10 @@ export const inspectInstance = (instanceId: string): Array<{ raw: string; inspec
 /** The user ids of the processes running in a container (`docker top`), or [] once it is gone. */
 export const processUsers = (containerId: string): string[] => {
   try {
-    return execFileSync('docker', ['top', containerId, '-eo', 'uid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('docker', ['top', containerId, '-eo', 'uid,pid'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
       .split('\n')
       .slice(1)
-      .map((line) => line.trim())
+      .map((line) => line.trim().split(/\s+/)[0] ?? '')
       .filter((line) => line !== '');
   } catch {
     return [];
