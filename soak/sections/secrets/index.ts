@@ -9,6 +9,7 @@ import type { SoakSection } from '../../section.js';
 import { inspectInstance } from '../../support/docker-inspect.js';
 import { disposeRun, runTasks } from '../../support/task-run.js';
 import { agentKeyCanaries, canary, gitTokenCanary, sha256, writeJwtSecret } from './canaries.js';
+import { leftoverWatcherCommand, tokensCaughtIn } from './leftover-process-probe.js';
 import { createProcessWatch } from './process-watch.js';
 import { findLeaks, type Searched } from './search.js';
 
@@ -23,6 +24,8 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
   let jwt: { value: string; file: string } | undefined;
   const inspected = new Map<string, string>();
   const processes = createProcessWatch();
+  const caught = new Set<string>();
+  let lastProbe = 0;
 
   const run = await runTasks({
     name: 'secrets',
@@ -30,7 +33,7 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     killOnce: !quick,
     env: keys,
     // The agent proves it got its key without showing it: it prints the key's digest.
-    scenario: { firstTurnCommands: [['sh', '-c', 'printf %s "$AMP_API_KEY" | sha256sum']] },
+    scenario: { firstTurnCommands: [['sh', '-c', 'printf %s "$AMP_API_KEY" | sha256sum'], leftoverWatcherCommand] },
     prepareDataDirectory: (dataDirectory) => {
       jwt = writeJwtSecret(dataDirectory);
     },
@@ -38,7 +41,14 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     observe: (instanceId) => {
       processes.scan();
       // Inspected while they exist: check containers are gone a moment after their run.
-      for (const { inspect, raw } of inspectInstance(instanceId)) inspected.set(inspect.Id, raw);
+      const now = Date.now();
+      const probe = now - lastProbe > 1_000;
+      if (probe) lastProbe = now;
+      for (const { inspect, raw } of inspectInstance(instanceId)) {
+        inspected.set(inspect.Id, raw);
+        if (probe && inspect.State.Running && inspect.Config.Labels?.['ampo.role'] === 'workspace')
+          for (const token of tokensCaughtIn(inspect.Id)) caught.add(token);
+      }
     },
     progress,
   });
@@ -68,6 +78,11 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     () => run.api.bodies.length > 0,
     () => false,
   );
+  const stolen = [...caught].filter((token) => processes.gitTokens.has(token)).length;
+  if (stolen > 0)
+    progress(
+      `a process the agent left in its workspace read ${stolen} git server token(s) from a push's environment (open finding, docs/security.md)`,
+    );
   const reached = {
     AMP_API_KEY: JSON.stringify(events).includes(sha256(keys.AMP_API_KEY)),
     'jwt-secret': jwtUsed,
@@ -107,6 +122,7 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     'soak.secrets.control_hits': controlHits,
     'soak.secrets.containers_inspected': inspected.size,
     'soak.secrets.command_lines_seen': processes.commandLines.size,
+    'soak.secrets.git_tokens_caught_by_leftover_agent_process': stolen,
     'soak.tasks.total': run.taskIds.length,
     'soak.tasks.lost': run.outcomes.lost,
     'soak.tasks.wrong': run.outcomes.wrong,
