@@ -308,7 +308,13 @@ const pushBranch = async (environment: EffectEnvironment, handle: TaskHandle, ge
   await withRetries(environment, 'push', async () => {
     const remote = await environment.source.pushRemote(task.request.repo, task.branch);
     registerSecrets(environment, remote.env);
-    await runChecked(workspace, git.push(remote.url, task.branch, task.headSha), { env: remote.env, redact, what: `push ${task.branch}` });
+    await runChecked(workspace, git.push(remote.url, task.branch, task.headSha), {
+      env: remote.env,
+      // What the agent's turns left running must not read the push's credentials from its environment.
+      endOtherProcesses: true,
+      redact,
+      what: `push ${task.branch}`,
+    });
   });
   environment.log(handle, 'system', `pushed ${task.branch} at ${sha}\n`);
   await environment.emit(handle, { type: 'branch-pushed', branch: task.branch, sha, changed: true }, generation);

@@ -44,6 +44,8 @@ export interface ExecRecord {
   env: Record<string, string>;
   cwd: string;
   detached: boolean;
+  /** The exec asked for every other process of the workspace to be ended first. */
+  endOtherProcesses: boolean;
 }
 
 export interface FakeContainerRuntime extends ContainerRuntime {
@@ -212,6 +214,7 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
         env: { ...execOptions.env },
         cwd: execOptions.cwd ?? '/',
         detached: execOptions.detached ?? false,
+        endOtherProcesses: execOptions.endOtherProcesses ?? false,
       });
       return startExecution(state, argv, execOptions);
     },
