@@ -10,6 +10,7 @@ import { inspectInstance } from '../../support/docker-inspect.js';
 import { disposeRun, runTasks } from '../../support/task-run.js';
 import { agentKeyCanaries, canary, gitTokenCanary, sha256, writeJwtSecret } from './canaries.js';
 import { leftoverWatcherCommand, tokensCaughtIn } from './leftover-process-probe.js';
+import { plantCommands, startSnoopingProxy } from './planted-git-config-probe.js';
 import { createProcessWatch } from './process-watch.js';
 import { findLeaks, type Searched } from './search.js';
 
@@ -25,6 +26,7 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
   const inspected = new Map<string, string>();
   const processes = createProcessWatch();
   const caught = new Set<string>();
+  const proxy = await startSnoopingProxy();
   let lastProbe = 0;
 
   const run = await runTasks({
@@ -33,7 +35,9 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     killOnce: !quick,
     env: keys,
     // The agent proves it got its key without showing it: it prints the key's digest.
-    scenario: { firstTurnCommands: [['sh', '-c', 'printf %s "$AMP_API_KEY" | sha256sum'], leftoverWatcherCommand] },
+    scenario: {
+      firstTurnCommands: [['sh', '-c', 'printf %s "$AMP_API_KEY" | sha256sum'], leftoverWatcherCommand, ...plantCommands(proxy.url)],
+    },
     prepareDataDirectory: (dataDirectory) => {
       jwt = writeJwtSecret(dataDirectory);
     },
@@ -66,6 +70,7 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
   // The positive control: the server's own environment holds the agent key, and the search must find it there.
   const control = readFileSync(`/proc/${run.server.current.process.child.pid}/environ`, 'latin1');
   const orphaned = await disposeRun(run);
+  await proxy.close();
   processes.scan();
 
   const gitCanaries = [...processes.gitTokens].map(gitTokenCanary);
@@ -79,9 +84,11 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     () => false,
   );
   const stolen = [...caught].filter((token) => processes.gitTokens.has(token)).length;
-  if (stolen > 0)
+  if (stolen > 0) progress(`the agent's leftover process or pre-push hook caught ${stolen} git server token(s) from a push`);
+  const proxied = [...proxy.passwords].filter((token) => processes.gitTokens.has(token)).length;
+  if (proxied > 0)
     progress(
-      `a process the agent left in its workspace read ${stolen} git server token(s) from a push's environment (open finding, docs/security.md)`,
+      `an http.proxy the agent set in its checkout's .git/config saw ${proxied} git server token(s): open finding, see docs/security.md`,
     );
   const reached = {
     AMP_API_KEY: JSON.stringify(events).includes(sha256(keys.AMP_API_KEY)),
@@ -122,7 +129,8 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     'soak.secrets.control_hits': controlHits,
     'soak.secrets.containers_inspected': inspected.size,
     'soak.secrets.command_lines_seen': processes.commandLines.size,
-    'soak.secrets.git_tokens_caught_by_leftover_agent_process': stolen,
+    'soak.secrets.git_tokens_caught_by_leftover_process_or_hook': stolen,
+    'soak.secrets.git_tokens_seen_by_planted_proxy': proxied,
     'soak.tasks.total': run.taskIds.length,
     'soak.tasks.lost': run.outcomes.lost,
     'soak.tasks.wrong': run.outcomes.wrong,

@@ -3,7 +3,7 @@
 // push's exec environment), an agent can use them outside the task (see docs/security.md).
 import { execFileSync } from 'node:child_process';
 
-const stolenFile = '/tmp/ampo-soak-stolen';
+export const stolenFile = '/tmp/ampo-soak-stolen';
 
 /** The agent's command that starts the watcher and returns at once (its output goes to a file, not to the turn). */
 export const leftoverWatcherCommand = [

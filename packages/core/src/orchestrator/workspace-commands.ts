@@ -53,13 +53,18 @@ export const gitCommands = (directory: string) => ({
   head: () => ['git', '-C', directory, 'rev-parse', 'HEAD'],
   /**
    * Pushes only while the remote branch is still where ampo last saw it (absent before the first
-   * push), so a second owner of the task, or a person's commit, is never overwritten.
+   * push), so a second owner of the task, or a person's commit, is never overwritten. No hook
+   * runs: the agent can write `.git/hooks` and `core.hooksPath`, and a hook would inherit the
+   * push's credentials.
    */
   push: (url: string, branch: string, expectedSha: string | undefined) => [
     'git',
     '-C',
     directory,
+    '-c',
+    'core.hooksPath=/dev/null',
     'push',
+    '--no-verify',
     `--force-with-lease=refs/heads/${branch}:${expectedSha ?? ''}`,
     '--',
     url,
