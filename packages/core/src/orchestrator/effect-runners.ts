@@ -308,9 +308,13 @@ const pushBranch = async (environment: EffectEnvironment, handle: TaskHandle, ge
   await withRetries(environment, 'push', async () => {
     const remote = await environment.source.pushRemote(task.request.repo, task.branch);
     registerSecrets(environment, remote.env);
-    await runChecked(workspace, git.push(remote.url, task.branch, task.headSha), {
-      env: remote.env,
-      // What the agent's turns left running must not read the push's credentials from its environment.
+    const env = { ...git.pushEnvironment(), ...remote.env };
+    // What the agent's turns left running is ended first, so none can read the credentials.
+    const [clear, init] = git.preparePush();
+    await runChecked(workspace, clear ?? [], { endOtherProcesses: true, redact, what: 'clear the push repository' });
+    await runChecked(workspace, init ?? [], { env: git.pushEnvironment(), redact, what: 'make the push repository' });
+    await runChecked(workspace, git.push(remote.url, task.branch, sha, task.headSha), {
+      env,
       endOtherProcesses: true,
       redact,
       what: `push ${task.branch}`,

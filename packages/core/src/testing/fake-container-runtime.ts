@@ -119,7 +119,9 @@ export const builtinFakeCommands: Record<string, FakeCommand> = {
         return 2;
     }
   },
-  rm: ({ workspace }) => {
+  rm: ({ argv, workspace }) => {
+    // Only the checkout is modelled; ampo's scratch directories under /tmp hold nothing here.
+    if (argv.some((arg) => arg.startsWith('/tmp/'))) return 0;
     workspace.files.clear();
     workspace.data.delete('git');
     return 0;
