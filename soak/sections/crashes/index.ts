@@ -29,7 +29,7 @@ export const crashes: SoakSection = async ({ quick, progress }) => {
   const token = await server.token();
   const api = createApiClient(token);
   const live = createLiveFollower(token);
-  const killsPerPhase = quick ? 1 : 20;
+  const killsPerPhase = quick ? 2 : 20;
 
   const kills = Object.fromEntries(crashPhases.map((phase) => [phase, 0])) as Record<Phase, number>;
   const landed = Object.fromEntries(crashPhases.map((phase) => [phase, 0])) as Record<Phase, number>;
