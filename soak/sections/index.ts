@@ -1,9 +1,15 @@
 import type { SoakSection } from '../section.js';
 import { runAuth } from './auth/run-auth.js';
 import { runBadInput } from './bad-input/run-bad-input.js';
+import { containers } from './containers/index.js';
+import { crashes } from './crashes/index.js';
+import { secrets } from './secrets/index.js';
 
 /** Every part of the soak, in the order it runs. Each one adds itself here. */
 export const sections: ReadonlyArray<readonly [name: string, run: SoakSection]> = [
+  ['crashes', crashes],
+  ['secrets', secrets],
+  ['containers', containers],
   ['bad-input', runBadInput],
   ['auth', runAuth],
 ];

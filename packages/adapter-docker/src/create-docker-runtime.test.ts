@@ -158,6 +158,29 @@ describe('createDockerRuntime on a real engine', () => {
     await runtime.remove(paused.id);
   });
 
+  it('ends what earlier execs left running before a command with endOtherProcesses, so none reads its environment', async () => {
+    const own = await runtime.create({ taskId: `alone-${testRun}` });
+    try {
+      // An agent's background job that outlives its turn and records every environment it can read.
+      const spy = `i=0; while [ $i -lt 600 ]; do cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep '^PUSH_TOKEN=' >> /tmp/caught; i=$((i+1)); sleep 0.05; done`;
+      await collect(await own.exec(['sh', '-c', '(sh -c "$0") </dev/null >/dev/null 2>&1 &', spy]));
+      const push = ['sh', '-c', 'sleep 1; echo pushed'];
+      const caught = async () => (await collect(await own.exec(['sh', '-c', 'cat /tmp/caught 2>/dev/null; rm -f /tmp/caught']))).stdout;
+      // Without it, the job reads the credentials: the case the option exists for.
+      await collect(await own.exec(push, { env: { PUSH_TOKEN: 'first-token-value' } }));
+      expect(await caught()).toContain('PUSH_TOKEN=first-token-value');
+
+      const alone = await collect(await own.exec(push, { env: { PUSH_TOKEN: 'second-token-value' }, endOtherProcesses: true }));
+      expect(alone.stdout).toBe('pushed\n');
+      expect(await caught()).toBe('');
+      // The init and the keep-alive are untouched: the workspace still runs commands.
+      expect((await collect(await own.exec(['true']))).exit.code).toBe(0);
+      await expect(own.exec(push, { detached: true, endOtherProcesses: true })).rejects.toMatchObject({ code: 'invalid-input' });
+    } finally {
+      await runtime.remove(own.id);
+    }
+  });
+
   it('creates hardened containers, visible in docker inspect', async () => {
     const info = inspect(workspace.id);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);

@@ -5,6 +5,7 @@ import { type ExecTarget, runToEnd, startScriptExec, toOutputChunks } from './do
 import {
   attachedScript,
   detachedScript,
+  endOtherProcessesScript,
   executionDirectory,
   executionRoot,
   killScript,
@@ -37,6 +38,11 @@ export const startAttachedExecution = async (
   argv: readonly string[],
   options: ExecOptions,
 ): Promise<Execution> => {
+  if (options.endOtherProcesses) {
+    const ended = await runToEnd(context, { cmd: script(endOtherProcessesScript) });
+    if (ended.code !== 0)
+      throw new AmpoError('runtime-error', `Could not end the workspace's other processes: ${ended.stderr.trim() || `exit ${ended.code}`}`);
+  }
   const started = await startScriptExec(context, {
     cmd: script(attachedScript, executionDirectory(id), options.cwd ?? '', ...argv),
     ...(options.env ? { env: options.env } : {}),

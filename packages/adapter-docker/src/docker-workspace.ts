@@ -68,6 +68,8 @@ export const createDockerWorkspace = (container: DockerContainer, id: string, ta
     taskId,
     async exec(argv: readonly string[], options: ExecOptions = {}): Promise<Execution> {
       if (argv.length === 0 || !argv[0]) throw new AmpoError('invalid-input', 'exec needs a command: argv is empty.');
+      if (options.detached && options.endOtherProcesses)
+        throw new AmpoError('invalid-input', 'exec: endOtherProcesses is for attached commands; a detached one would outlive the rule.');
       const executionId = options.detached && options.executionId ? options.executionId : randomUUID();
       return withRunningContainer(() =>
         options.detached

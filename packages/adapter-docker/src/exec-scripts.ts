@@ -30,6 +30,35 @@ printf 'ampo-exec:ok\\n' >&2
 exec "$@"
 `;
 
+// Ends every process of the container but pid 1 (the init), the keep-alive the init started with
+// the container (the oldest other process: no exec can start before it, and no process can fake
+// its start time), this shell and its own children. Fields come after the last ") " of
+// /proc/PID/stat, as a process may put spaces and parentheses in its name. Processes of other
+// users are out of reach and stay. It runs as an exec of its own, with no secret in its
+// environment: whatever it kills cannot read the next exec's.
+export const endOtherProcessesScript = `started() { set -- $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null); echo "\${2:-} \${20:-}"; }
+keep=; oldest=
+for s in /proc/[0-9]*; do
+  p=\${s#/proc/}
+  if [ "$p" = 1 ] || [ "$p" = $$ ]; then continue; fi
+  info=$(started "$p"); start=\${info#* }
+  if [ -n "$start" ] && { [ -z "$oldest" ] || [ "$start" -lt "$oldest" ]; }; then oldest=$start; keep=$p; fi
+done
+round=0
+while [ "$round" -lt 20 ]; do
+  round=$((round + 1)); left=0
+  for s in /proc/[0-9]*; do
+    p=\${s#/proc/}
+    if [ "$p" = 1 ] || [ "$p" = $$ ] || [ "$p" = "$keep" ]; then continue; fi
+    info=$(started "$p"); ppid=\${info% *}
+    if [ -z "$ppid" ] || [ "$ppid" = $$ ]; then continue; fi
+    kill -9 "$p" 2>/dev/null && left=1
+  done
+  [ "$left" = 0 ] && break
+  sleep 0.05
+done
+`;
+
 /**
  * Args: dir, cwd, stdin file (or empty), argv... Creates the execution's directory atomically
  * (an id already taken answers `ampo-exec:exists`, so a retried start never runs a second copy),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,5 +43,27 @@ describe('withFileLock', () => {
     mkdirSync(`${file}.lock`);
     writeFileSync(join(`${file}.lock`, 'pid'), String(process.pid));
     await expect(withFileLock(file, async () => 'ran', 200)).rejects.toThrow(/stayed locked by process/);
+  });
+
+  it('breaks a lock left without a pid (its owner was killed before writing it) once it is a few seconds old', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ampo-lock-')), 'reviews.json');
+    const lock = `${file}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), '');
+    // Fresh: its owner may be about to write its pid.
+    await expect(withFileLock(file, async () => 'ran', 200)).rejects.toThrow(/stayed locked by process unknown/);
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    expect(await withFileLock(file, async () => 'ran', 200)).toBe('ran');
+  });
+
+  it("breaks a lock held for far longer than any holder holds one: a dead owner's pid now belongs to another process", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ampo-lock-')), 'reviews.json');
+    const lock = `${file}.lock`;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.ppid));
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, aMinuteAgo, aMinuteAgo);
+    expect(await withFileLock(file, async () => 'ran', 200)).toBe('ran');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AmpoError } from '@ampo/core';
 
@@ -13,9 +13,23 @@ const isAlive = (pid: number): boolean => {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A lock with no pid this long after it was made lost its owner between mkdir and writing the pid. */
+const ownerlessGraceMs = 2_000;
+/** Holders keep the lock for one read and one write: one this old is a dead process's whose pid was reused. */
+const staleLockMs = 15_000;
+
+const ageOf = async (path: string): Promise<number> => {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+
 /**
  * Runs `work` while holding a lock that other processes on this host respect: a directory made
- * atomically beside the file, holding the owner's pid. A lock whose owner died (SIGKILL) is broken.
+ * atomically beside the file, holding the owner's pid. A lock whose owner died (SIGKILL) is broken,
+ * and so is one left without a pid or held implausibly long (its pid reused by another process).
  */
 export const withFileLock = async <T>(path: string, work: () => Promise<T>, timeoutMs = 30_000): Promise<T> => {
   const lock = `${path}.lock`;
@@ -29,8 +43,12 @@ export const withFileLock = async <T>(path: string, work: () => Promise<T>, time
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => ''));
-      // No pid yet: its owner is between mkdir and writeFile, or died there; give it a moment.
-      if (owner > 0 && !isAlive(owner)) await rm(lock, { recursive: true, force: true });
+      // No pid yet: its owner is between mkdir and writeFile, or was killed there (SIGKILL); an
+      // owner alive after many seconds is another process that got a dead owner's pid (a restart
+      // in a container often has the same pid).
+      const age = await ageOf(lock);
+      const stale = owner > 0 ? !isAlive(owner) || age > staleLockMs : age > ownerlessGraceMs;
+      if (stale) await rm(lock, { recursive: true, force: true });
       else if (Date.now() > deadline)
         throw new AmpoError('unavailable', `${path} stayed locked by process ${owner || 'unknown'} for ${timeoutMs} ms.`, {
           retryable: true,

@@ -252,3 +252,49 @@ describe('createOrchestrator with in-memory ports', () => {
     expect(seen.some((event) => event.type === 'task-status-changed' && event.to === 'cancelled')).toBe(true);
   });
 });
+
+describe('credentials in a workspace', () => {
+  it('pushes only once every process the agent left running is ended, so none reads the push credentials', async () => {
+    const world = createFakeWorld({
+      agent: () => ({ edits: { 'src/sum.ts': 'export const sum = (a: number, b: number) => a + b;\n' } }),
+      ci: () => ({ conclusion: 'success' }),
+    });
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    expect((await world.waitFor(id, ['succeeded', 'failed', 'cancelled'])).status).toBe('succeeded');
+    const pushes = world.runtime.execs.filter((exec) => exec.argv[0] === 'git' && exec.argv.includes('push'));
+    expect(pushes).toHaveLength(1);
+    expect(pushes.map((exec) => exec.endOtherProcesses)).toEqual([true]);
+  });
+});
+
+describe('stop right after a task ended', () => {
+  it('waits for the pull request update and the workspace removal instead of cutting them off', async () => {
+    const world = createFakeWorld({
+      agent: () => ({ edits: { 'src/sum.ts': 'export const sum = (a: number, b: number) => a + b;\n' } }),
+      ci: () => ({ conclusion: 'success' }),
+    });
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const update = world.source.updatePullRequest.bind(world.source);
+    let updated = false;
+    world.source.updatePullRequest = async (request) => {
+      await gate;
+      await update(request);
+      updated = true;
+    };
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    await world.waitFor(id, ['succeeded']);
+    let stopped = false;
+    const stopping = world.orchestrator.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(updated).toBe(true);
+    expect(world.runtime.workspaces.size).toBe(0);
+  });
+});

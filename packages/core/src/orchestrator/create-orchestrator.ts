@@ -35,6 +35,9 @@ const canonical = (value: unknown): string =>
       : item,
   );
 
+/** Effects that finish a task (each short): a stop waits for them rather than cutting them off. */
+const finishingEffects: ReadonlySet<Effect['type']> = new Set(['update-pull-request', 'remove-workspace']);
+
 /**
  * The interpreter: runs the effects of the pure `transition` through the ports, persisting every
  * event before publishing it.
@@ -75,12 +78,14 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
     return handle;
   };
 
+  /** Short effects of a task that is ending: `stop` waits for them, so a stop right after the end leaves no container or lock behind. */
+  const settling = new Set<Promise<unknown>>();
   const runEffects = (handle: TaskHandle, effects: readonly Effect[]) => {
     // With leases, only the owner acts; a write by another instance reaches the owner through the store.
     if (ownership && !ownership.held(handle.id)) return;
     if (handle.abandoned) return;
     for (const effect of effects) {
-      runEffect(environment, handle, effect).catch((error: unknown) => {
+      const running = runEffect(environment, handle, effect).catch((error: unknown) => {
         const failure = AmpoError.from(error);
         logger.warn('effect failed', {
           taskId: handle.id,
@@ -95,6 +100,10 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
           retryable: failure.retryable,
         });
       });
+      if (finishingEffects.has(effect.type)) {
+        settling.add(running);
+        void running.finally(() => settling.delete(running));
+      }
     }
   };
 
@@ -483,6 +492,7 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
         for (const inFlight of handle.inFlight) inFlight.detach();
         handle.inFlight.clear();
       }
+      await Promise.allSettled([...settling]);
       await Promise.all([...handles.values()].flatMap((handle) => [handle.chain, handle.logChain]));
       await ownership?.stop();
       handles.clear();

@@ -88,6 +88,9 @@ const createWorkspace = async (environment: EffectEnvironment, handle: TaskHandl
     // Found by label after a restart; check containers of the same task carry another role.
     const existing = await environment.runtime.list({ 'ampo.task': handle.id, 'ampo.role': 'workspace' });
     const running = existing.find((workspace) => workspace.running);
+    // A crash between creating a container and starting it leaves one that never ran and that no
+    // event names: nothing would ever remove it, so it goes now.
+    for (const stale of existing) if (!stale.running) await environment.runtime.remove(stale.id);
     if (running) return running.id;
     const created = await environment.runtime.create({
       taskId: handle.id,
@@ -305,7 +308,17 @@ const pushBranch = async (environment: EffectEnvironment, handle: TaskHandle, ge
   await withRetries(environment, 'push', async () => {
     const remote = await environment.source.pushRemote(task.request.repo, task.branch);
     registerSecrets(environment, remote.env);
-    await runChecked(workspace, git.push(remote.url, task.branch, task.headSha), { env: remote.env, redact, what: `push ${task.branch}` });
+    const env = { ...git.pushEnvironment(), ...remote.env };
+    // What the agent's turns left running is ended first, so none can read the credentials.
+    const [clear, init] = git.preparePush();
+    await runChecked(workspace, clear ?? [], { endOtherProcesses: true, redact, what: 'clear the push repository' });
+    await runChecked(workspace, init ?? [], { env: git.pushEnvironment(), redact, what: 'make the push repository' });
+    await runChecked(workspace, git.push(remote.url, task.branch, sha, task.headSha), {
+      env,
+      endOtherProcesses: true,
+      redact,
+      what: `push ${task.branch}`,
+    });
   });
   environment.log(handle, 'system', `pushed ${task.branch} at ${sha}\n`);
   await environment.emit(handle, { type: 'branch-pushed', branch: task.branch, sha, changed: true }, generation);

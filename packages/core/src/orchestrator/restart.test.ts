@@ -163,3 +163,40 @@ describe('restart: a turn killed while nobody watched (the container restarted)'
     expect(logs.some((chunk) => chunk.text.includes('was interrupted (SIGKILL); continuing the same thread'))).toBe(true);
   });
 });
+
+describe('restart: the process killed after the workspace container was created, before it started', () => {
+  it('removes the container that never ran instead of leaving it behind', async () => {
+    const durable = createInMemoryTaskStore();
+    let crashed = false;
+    const fail = () => {
+      crashed = true;
+      throw new AmpoError('unavailable', 'the process crashed');
+    };
+    // The kill lands before workspace-created is durable: the engine has a container no event names.
+    const store: TaskStore = {
+      ...durable,
+      append: async (taskId, events, snapshot) =>
+        crashed || events.some((event) => event.type === 'workspace-created') ? fail() : durable.append(taskId, events, snapshot),
+      appendLogs: async (taskId, chunks) => (crashed ? fail() : durable.appendLogs(taskId, chunks)),
+    };
+    const world = createFakeWorld({
+      store,
+      agent: () => ({ edits: { 'src/sum.ts': 'export const sum = (a: number, b: number) => a + b;\n' } }),
+      ci: () => ({ conclusion: 'success' }),
+    });
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    for (let waited = 0; !crashed && waited < 200; waited++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await world.orchestrator.stop();
+    const left = await world.runtime.list({ 'ampo.task': id });
+    expect(left).toHaveLength(1);
+    // Created, never started: Docker lists it as not running.
+    await world.runtime.stop(left[0]?.id ?? '');
+
+    const second = world.restart({ instanceId: 'second' }, { store: durable });
+    await second.start();
+    const task = await world.waitFor(id, ['succeeded', 'failed', 'cancelled'], second);
+    expect(task.status).toBe('succeeded');
+    expect(await world.runtime.list({ 'ampo.task': id })).toEqual([]);
+    await second.stop();
+  });
+});

@@ -42,8 +42,11 @@ export const runChecked = async (
   return result;
 };
 
+/** Where ampo's own repository for a push lives in the workspace (see `preparePush`). */
+export const pushDirectory = '/tmp/ampo-push.git';
+
 /** The git steps of a task, as argv arrays: no shell ever sees user input. */
-export const gitCommands = (directory: string) => ({
+export const gitCommands = (directory: string, pushRepository = pushDirectory) => ({
   clone: (url: string, branch: string) => ['git', 'clone', '--branch', branch, '--', url, directory],
   checkoutNewBranch: (branch: string) => ['git', '-C', directory, 'checkout', '-B', branch],
   configure: (key: string, value: string) => ['git', '-C', directory, 'config', key, value],
@@ -52,17 +55,37 @@ export const gitCommands = (directory: string) => ({
   commit: (message: string) => ['git', '-C', directory, 'commit', '-q', '-m', message],
   head: () => ['git', '-C', directory, 'rev-parse', 'HEAD'],
   /**
-   * Pushes only while the remote branch is still where ampo last saw it (absent before the first
-   * push), so a second owner of the task, or a person's commit, is never overwritten.
+   * The push runs from a bare repository of ampo's own, made afresh for each push, that reads the
+   * checkout's objects and nothing else of it: the agent can write the checkout's `.git/config`
+   * (`http.proxy`, `url.*.insteadOf`, `credential.helper`, hooks) and `~/.gitconfig`, and git would
+   * obey them with the push's credentials in hand. Run these in order, the last with
+   * {@link pushEnvironment} and the credentials.
    */
-  push: (url: string, branch: string, expectedSha: string | undefined) => [
+  preparePush: () => [
+    ['rm', '-rf', '--', pushRepository],
+    ['git', 'init', '--quiet', '--bare', '--template=', pushRepository],
+  ],
+  /**
+   * Pushes `sha` only while the remote branch is still where ampo last saw it (absent before the
+   * first push), so a second owner of the task, or a person's commit, is never overwritten.
+   */
+  push: (url: string, branch: string, sha: string, expectedSha: string | undefined) => [
     'git',
-    '-C',
-    directory,
+    '--git-dir',
+    pushRepository,
+    '-c',
+    'core.hooksPath=/dev/null',
     'push',
+    '--no-verify',
     `--force-with-lease=refs/heads/${branch}:${expectedSha ?? ''}`,
     '--',
     url,
-    `HEAD:refs/heads/${branch}`,
+    `${sha}:refs/heads/${branch}`,
   ],
+  /** For {@link preparePush} and the push: no global or system config, the checkout's objects only. */
+  pushEnvironment: (): Record<string, string> => ({
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: `${directory}/.git/objects`,
+  }),
 });

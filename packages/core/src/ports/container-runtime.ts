@@ -36,6 +36,13 @@ export interface ExecOptions {
    * that cannot honour it ignore it; callers then use {@link Execution.id}.
    */
   executionId?: string;
+  /**
+   * Before the process starts, end every process that earlier executions left running in the
+   * workspace (an agent's background jobs), so that none of them can read this process's
+   * environment: for commands that carry credentials (a push). Not with `detached`. Runtimes
+   * that cannot do this MUST throw an `invalid-input` AmpoError rather than ignore it.
+   */
+  endOtherProcesses?: boolean;
 }
 
 export interface OutputChunk {

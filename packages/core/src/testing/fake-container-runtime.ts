@@ -44,6 +44,8 @@ export interface ExecRecord {
   env: Record<string, string>;
   cwd: string;
   detached: boolean;
+  /** The exec asked for every other process of the workspace to be ended first. */
+  endOtherProcesses: boolean;
 }
 
 export interface FakeContainerRuntime extends ContainerRuntime {
@@ -117,7 +119,9 @@ export const builtinFakeCommands: Record<string, FakeCommand> = {
         return 2;
     }
   },
-  rm: ({ workspace }) => {
+  rm: ({ argv, workspace }) => {
+    // Only the checkout is modelled; ampo's scratch directories under /tmp hold nothing here.
+    if (argv.some((arg) => arg.startsWith('/tmp/'))) return 0;
     workspace.files.clear();
     workspace.data.delete('git');
     return 0;
@@ -212,6 +216,7 @@ export const createFakeContainerRuntime = (options: { commands?: Record<string, 
         env: { ...execOptions.env },
         cwd: execOptions.cwd ?? '/',
         detached: execOptions.detached ?? false,
+        endOtherProcesses: execOptions.endOtherProcesses ?? false,
       });
       return startExecution(state, argv, execOptions);
     },

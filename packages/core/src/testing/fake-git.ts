@@ -49,8 +49,8 @@ export const createFakeGit = (): FakeGit => {
 
   const command: FakeCommand = ({ argv, workspace, write }) => {
     const args = [...argv.slice(1)];
-    // Global options: -C <dir>, -c <k=v>.
-    while (args[0] === '-C' || args[0] === '-c') args.splice(0, 2);
+    // Global options: -C <dir>, -c <k=v>, --git-dir <dir>.
+    while (args[0] === '-C' || args[0] === '-c' || args[0] === '--git-dir') args.splice(0, 2);
     const [subcommand, ...rest] = args;
     const state = local(workspace);
     const positional = rest.filter((arg) => !arg.startsWith('-'));
@@ -73,6 +73,7 @@ export const createFakeGit = (): FakeGit => {
       }
       case 'config':
       case 'add':
+      case 'init':
         return 0;
       case 'checkout': {
         if (!state) return 128;
