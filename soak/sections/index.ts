@@ -3,6 +3,7 @@ import { runAuth } from './auth/run-auth.js';
 import { runBadInput } from './bad-input/run-bad-input.js';
 import { containers } from './containers/index.js';
 import { crashes } from './crashes/index.js';
+import { load } from './load/index.js';
 import { secrets } from './secrets/index.js';
 
 /** Every part of the soak, in the order it runs. Each one adds itself here. */
@@ -10,6 +11,7 @@ export const sections: ReadonlyArray<readonly [name: string, run: SoakSection]> 
   ['crashes', crashes],
   ['secrets', secrets],
   ['containers', containers],
+  ['load', load],
   ['bad-input', runBadInput],
   ['auth', runAuth],
 ];
