@@ -35,14 +35,28 @@ const fenceFor = (text: string): string => {
   return '`'.repeat(longest + 1);
 };
 
+/**
+ * A name or path from CI on one line of its own: test names and paths come from the repository
+ * (which the agent and others write), so a newline in one must not start a line of the prompt.
+ */
+const oneLine = (text: string, maxBytes = 300) =>
+  headBytes(
+    cleanLogText(text)
+      .trim()
+      .replace(/\s*\n\s*/g, ' ⏎ '),
+    maxBytes,
+  );
+/** The same, for inside a backtick span: a backtick cannot end it early. */
+const codeSpan = (text: string) => `\`${oneLine(text, 200).replaceAll('`', "'")}\``;
+
 const describeFailure = (failure: CiFailure, index: number, maxLogBytes: number): string => {
-  const where = [`check \`${failure.check}\``];
-  if (failure.job && failure.job !== failure.check) where.push(`job \`${failure.job}\``);
-  if (failure.step) where.push(`step \`${failure.step}\``);
+  const where = [`check ${codeSpan(failure.check)}`];
+  if (failure.job && failure.job !== failure.check) where.push(`job ${codeSpan(failure.job)}`);
+  if (failure.step) where.push(`step ${codeSpan(failure.step)}`);
   const lines = [`${index}. ${where.join(' › ')} (${failure.kind} ${failure.severity ?? 'failure'})`];
-  if (failure.test) lines.push(`   test: ${failure.test}`);
-  if (failure.file) lines.push(`   at: ${failure.file}${failure.line ? `:${failure.line}` : ''}`);
-  if (failure.testFile) lines.push(`   test at: ${failure.testFile}${failure.testLine ? `:${failure.testLine}` : ''}`);
+  if (failure.test) lines.push(`   test: ${oneLine(failure.test)}`);
+  if (failure.file) lines.push(`   at: ${oneLine(failure.file)}${failure.line ? `:${failure.line}` : ''}`);
+  if (failure.testFile) lines.push(`   test at: ${oneLine(failure.testFile)}${failure.testLine ? `:${failure.testLine}` : ''}`);
   const message = cleanLogText(failure.message).trim();
   if (message) lines.push(`   message: ${headBytes(message.replace(/\n+/g, ' ⏎ '), 600)}`);
   if (failure.logExcerpt) {
