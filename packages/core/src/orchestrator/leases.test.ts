@@ -305,4 +305,36 @@ describe('the change feed', () => {
     expect(seqs).toEqual((await store.readEvents(id)).map((event) => event.seq));
     await Promise.all([world.orchestrator.stop(), watcher.stop()]);
   });
+
+  it('a task created before the feed connected is published whole on the resync, from its first event', async () => {
+    const { store, feed, link, resync } = withChangeFeed(createInMemoryTaskStore());
+    const world = createFakeWorld({
+      store,
+      leases: store,
+      changes: feed,
+      agent: () => ({ edits: { 'src/sum.ts': fixedSum } }),
+      ci: () => ({ conclusion: 'success' }),
+      options: { instanceId: 'owner', leases: lease },
+    });
+    const watcher = world.restart({ instanceId: 'watcher', leases: lease }, { leases: { ...store, claim: async () => [] } });
+    const seen: OrchestratorEvent[] = [];
+    watcher.events$.subscribe((event) => seen.push(event));
+    await world.orchestrator.start();
+    await watcher.start();
+    const connecting = world.clock.now();
+    link.connected = false;
+    const { id } = await world.orchestrator.createTask({ repo: world.repo, prompt: 'Fix sum' });
+    await world.waitFor(id, ['agent-running', 'succeeded']);
+    link.connected = true;
+    // The LISTEN connection is up: the feed says what it may have missed since it was subscribed.
+    resync(connecting);
+    const stored = async () => (await store.readEvents(id)).length;
+    for (let tick = 0; tick < 50 && seen.filter((event) => event.taskId === id).length < (await stored()); tick++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const seqs = seen.filter((event) => event.taskId === id).map((event) => event.seq);
+    expect(seqs[0]).toBe(1);
+    expect(seqs).toEqual(seqs.map((_, index) => index + 1));
+    await runUntilDone(world, [id]);
+    await Promise.all([world.orchestrator.stop(), watcher.stop()]);
+  });
 });

@@ -54,7 +54,9 @@ export const createRemoteEventRelay = (options: RemoteEventRelayOptions) => {
     let cursor: string | undefined;
     for (let page = 0; page < 20; page++) {
       const listed = await options.store.listTasks({ updatedSince: since, limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const task of listed.tasks) appended({ type: 'appended', taskId: task.id, seq: task.lastSeq });
+      // A task created while the feed was away is new here: all its events were missed.
+      for (const task of listed.tasks)
+        appended({ type: 'appended', taskId: task.id, seq: task.lastSeq, ...(task.createdAt >= since ? { firstSeq: 1 } : {}) });
       cursor = listed.nextCursor;
       if (!cursor) return;
     }

@@ -159,7 +159,10 @@ export const openDurableWorld = (file: string, hold?: { point: HoldPoint; occurr
         status = controller.signal.aborted ? { code: null, signal: 'SIGKILL' } : { code: 1 };
       }
       if (held) return never<ExitStatus>();
-      const subcommand = record.argv.filter((arg, index) => index > 0 && !arg.startsWith('-') && record.argv[index - 1] !== '-C')[0];
+      // git's subcommand: the first word that is neither an option nor the value of -C, -c or --git-dir.
+      const subcommand = record.argv.filter(
+        (arg, index) => index > 0 && !arg.startsWith('-') && !['-C', '-c', '--git-dir'].includes(record.argv[index - 1] ?? ''),
+      )[0];
       if (detached) record.exit = status;
       save();
       subject.complete();
