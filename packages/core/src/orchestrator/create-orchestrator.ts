@@ -250,10 +250,15 @@ export const createOrchestrator = (ports: OrchestratorPorts, options: Orchestrat
         settings: options.leases ?? {},
         capacity: (held) => concurrency - held,
         onClaimed: takeOver,
-        onLost: (taskId) => {
+        onLost: (taskId, lease) => {
           const handle = handles.get(taskId);
-          // A renewal that raced the task's end reports it lost too: its clean-up must go on.
-          if (handle && !isTerminalStatus(handle.state.status)) abandon(handle);
+          if (handle && !isTerminalStatus(handle.state.status)) {
+            logger.warn('lost the lease of a task: stopping its work here', { taskId });
+            return abandon(handle);
+          }
+          // A renewal that raced the task's end reports it lost too: its clean-up goes on, and its
+          // lease is given up (a no-op if another instance holds it now) so that it stops counting.
+          void ports.leases?.release(lease).catch(() => undefined);
         },
       })
     : undefined;

@@ -43,7 +43,7 @@ export interface TaskOwnershipOptions {
   /** A new lease: load the task and carry it on. */
   onClaimed(lease: TaskLease): Promise<void>;
   /** A lease renewal found the task owned by someone else (or ended): stop its effects now. */
-  onLost(taskId: string): void;
+  onLost(taskId: string, lease: TaskLease): void;
 }
 
 export const createTaskOwnership = (options: TaskOwnershipOptions): TaskOwnership => {
@@ -61,9 +61,10 @@ export const createTaskOwnership = (options: TaskOwnershipOptions): TaskOwnershi
     const { renewed, lost } = await leases.renew(owner, [...held.values()], { ttlMs, now: clock.now() });
     for (const lease of renewed) if (held.has(lease.taskId)) held.set(lease.taskId, lease);
     for (const taskId of lost) {
-      if (!held.delete(taskId)) continue;
-      logger.warn('lost the lease of a task: stopping its work here', { taskId });
-      options.onLost(taskId);
+      const lease = held.get(taskId);
+      if (!lease) continue;
+      held.delete(taskId);
+      options.onLost(taskId, lease);
     }
   };
 
