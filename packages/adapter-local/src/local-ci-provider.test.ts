@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createDockerRuntime } from '@ampo/adapter-docker';
@@ -103,5 +104,33 @@ describe('createLocalCi on a real Docker engine', () => {
     subscription.unsubscribe();
     for (let waited = 0; containers() !== '' && waited < 100; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(containers()).toBe('');
+  }, 120_000);
+
+  it('unsubscribes quietly when the check container is already gone', async () => {
+    const { repository, ci } = setup();
+    const seen: CiUpdate[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const subscription = ci
+        .watch({ ...target(repository.bare, repository.base), checks: [{ name: 'forever', command: 'sleep 300' }] })
+        .subscribe({ next: (update) => seen.push(update), error: () => undefined });
+      for (
+        let waited = 0;
+        !seen.some((update) => update.type === 'status' && update.checks[0]?.state === 'in_progress') && waited < 600;
+        waited++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Cancelling the running check now needs an exec in a container that no longer exists.
+      execFileSync('docker', ['rm', '-f', ...containers().split(' ')], { stdio: 'ignore' });
+      subscription.unsubscribe();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(unhandled).toEqual([]);
+      expect(containers()).toBe('');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   }, 120_000);
 });

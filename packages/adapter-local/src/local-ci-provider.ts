@@ -86,7 +86,8 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
           let timedOut = false;
           const cancelTimer = clock.setTimer((check.timeout ?? 0) * 1000 || settings.defaultTimeoutMs || 600_000, () => {
             timedOut = true;
-            void execution.cancel();
+            // A check container already going away has nothing left to cancel.
+            void execution.cancel().catch(() => undefined);
           });
           await new Promise<void>((done) =>
             execution.output$.subscribe({
@@ -196,7 +197,7 @@ export const createLocalCi = (settings: LocalCiSettings): CiProvider => {
           .finally(() => void cleanUp());
         return () => {
           stopped = true;
-          void cancelCurrent?.();
+          void cancelCurrent?.().catch(() => undefined);
           void cleanUp();
         };
       }),

@@ -1,5 +1,7 @@
 import {
   AmpoError,
+  decodeTaskListCursor,
+  encodeTaskListCursor,
   type LogChunk,
   type OrchestratorEvent,
   type Task,
@@ -11,7 +13,6 @@ import {
 } from '@ampo/core';
 import { Kysely, PostgresDialect, type PostgresPool, sql } from 'kysely';
 import { createChangeFeed } from './change-feed.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { decodeText, encodeText, fromJsonText, toJsonText } from './json-text.js';
 import { createLeases } from './leases.js';
 import { migrate } from './migrate.js';
@@ -161,7 +162,7 @@ export const createPostgresStore = async (settings: PostgresStoreSettings): Prom
         const limit = Math.min(Math.max(Math.floor(query.limit ?? 50), 1), 500);
         const statuses = query.status === undefined ? undefined : typeof query.status === 'string' ? [query.status] : [...query.status];
         if (statuses?.length === 0) return { tasks: [] };
-        const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+        const cursor = query.cursor ? decodeTaskListCursor(query.cursor) : undefined;
         let select = db
           .selectFrom('tasks')
           .select(sql<string>`snapshot::text`.as('snapshot'))
@@ -181,7 +182,7 @@ export const createPostgresStore = async (settings: PostgresStoreSettings): Prom
         const last = page.at(-1);
         return {
           tasks: page,
-          ...(tasks.length > limit && last ? { nextCursor: encodeCursor({ createdAt: last.createdAt, id: last.id }) } : {}),
+          ...(tasks.length > limit && last ? { nextCursor: encodeTaskListCursor({ createdAt: last.createdAt, id: last.id }) } : {}),
         };
       }),
 

@@ -1,5 +1,7 @@
 import {
   AmpoError,
+  decodeTaskListCursor,
+  encodeTaskListCursor,
   type LogChunk,
   type OrchestratorEvent,
   type Task,
@@ -10,7 +12,6 @@ import {
 } from '@ampo/core';
 import Database from 'better-sqlite3';
 import { type Compilable, sql } from 'kysely';
-import { decodeCursor, encodeCursor } from './cursor.js';
 import { createKysely, migrate, refuseNewerSchema } from './open-database.js';
 import type { TurnLogOffset } from './schema.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -381,7 +382,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
         const limit = Math.min(Math.max(Math.floor(query.limit ?? 50), 1), 500);
         const statuses = query.status === undefined ? undefined : typeof query.status === 'string' ? [query.status] : [...query.status];
         if (statuses?.length === 0) return { tasks: [] };
-        const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+        const cursor = query.cursor ? decodeTaskListCursor(query.cursor) : undefined;
         let select = db
           .selectFrom('tasks')
           .select(['snapshot', 'created_at', 'id'])
@@ -408,7 +409,7 @@ const openStore = (raw: SqliteDatabase, options: OpenOptions): SqliteTaskStore =
         const last = page.at(-1);
         return {
           tasks: page.map((row) => JSON.parse(row.snapshot) as Task),
-          ...(rows.length > limit && last ? { nextCursor: encodeCursor({ createdAt: last.created_at, id: last.id }) } : {}),
+          ...(rows.length > limit && last ? { nextCursor: encodeTaskListCursor({ createdAt: last.created_at, id: last.id }) } : {}),
         };
       }),
 

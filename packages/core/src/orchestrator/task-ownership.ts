@@ -20,7 +20,6 @@ export interface LeaseSettings {
 /** The leases one orchestrator instance holds, renewed and topped up on a timer. */
 export interface TaskOwnership {
   held(taskId: string): TaskLease | undefined;
-  readonly size: number;
   /** Renews and claims now (coalesced with a cycle under way). */
   poke(): void;
   /** Forgets a lease the store says is no longer ours. */
@@ -107,9 +106,6 @@ export const createTaskOwnership = (options: TaskOwnershipOptions): TaskOwnershi
 
   const ownership: TaskOwnership = {
     held: (taskId) => held.get(taskId),
-    get size() {
-      return held.size;
-    },
     poke() {
       if (!active) return;
       if (running) {

@@ -5,4 +5,5 @@ export type * from './container-runtime.js';
 export * from './logger.js';
 export type * from './source-host.js';
 export type * from './task-leases.js';
+export * from './task-list-cursor.js';
 export type * from './task-store.js';

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OrchestratorEvent } from '../domain/events.js';
 import { CreateTask, type TaskStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
-import { AmpoError } from '../errors.js';
 import { initialTask } from '../machine/transition.js';
 import type { TaskLease, TaskLeases } from '../ports/task-leases.js';
 import type { TaskStore } from '../ports/task-store.js';
+import { conformanceCases, rejection } from './suite-support.js';
 
 export interface DescribeTaskLeasesOptions {
   /** Shown in the suite's title, e.g. `postgres`. */
@@ -26,16 +26,6 @@ interface Seeded {
   lastSeq: number;
 }
 
-const rejection = async (promise: Promise<unknown>): Promise<AmpoError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (AmpoError.isInstance(error)) return error;
-    throw new Error(`Expected an AmpoError, got ${String(error)}`);
-  }
-  throw new Error('Expected the call to reject, but it resolved.');
-};
-
 const ids = (leases: readonly TaskLease[]) => leases.map((lease) => lease.taskId);
 
 /**
@@ -45,21 +35,7 @@ const ids = (leases: readonly TaskLease[]) => leases.map((lease) => lease.taskId
  */
 export const describeTaskLeases = ({ name, create, skip = {} }: DescribeTaskLeasesOptions): void => {
   describe(`TaskLeases conformance: ${name}`, () => {
-    const opened: Array<TaskStore & TaskLeases> = [];
-    const open = async () => {
-      const store = await create();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-    });
-
-    const test = (title: string, body: () => Promise<void>) => {
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
-      else it(title, body);
-    };
+    const { open, test } = conformanceCases(create, skip);
 
     /** Creates a task (an unfenced append), created at `at`. */
     const seed = async (store: TaskStore, id: string, at: number): Promise<Seeded> => {

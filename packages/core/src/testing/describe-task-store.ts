@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { OrchestratorEvent, UnsequencedEvent } from '../domain/events.js';
 import { CreateTask, type CreateTaskInput, type TaskStatus, terminalStatuses } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
 import { AmpoError, type AmpoErrorCode } from '../errors.js';
 import { initialTask, transition } from '../machine/transition.js';
 import type { TaskStore } from '../ports/task-store.js';
+import { conformanceCases, rejection } from './suite-support.js';
 
 export interface DescribeTaskStoreOptions {
   /** Shown in the suite's title, e.g. `sqlite (file)`. */
@@ -52,16 +53,6 @@ const advance = (draft: Draft, next: readonly UnsequencedEvent[]): { draft: Draf
   return { draft: { id: draft.id, snapshot, events: [...draft.events, ...events] }, events };
 };
 
-const rejection = async (promise: Promise<unknown>): Promise<AmpoError> => {
-  try {
-    await promise;
-  } catch (error) {
-    if (AmpoError.isInstance(error)) return error;
-    throw new Error(`Expected an AmpoError, got ${String(error)}`);
-  }
-  throw new Error('Expected the call to reject, but it resolved.');
-};
-
 const expectCode = async (promise: Promise<unknown>, code: AmpoErrorCode) => {
   expect((await rejection(promise)).code).toBe(code);
 };
@@ -72,21 +63,7 @@ const expectCode = async (promise: Promise<unknown>, code: AmpoErrorCode) => {
  */
 export const describeTaskStore = ({ name, create, skip = {} }: DescribeTaskStoreOptions): void => {
   describe(`TaskStore conformance: ${name}`, () => {
-    const opened: TaskStore[] = [];
-    const open = async () => {
-      const store = await create();
-      opened.push(store);
-      return store;
-    };
-    afterEach(async () => {
-      await Promise.all(opened.splice(0).map((store) => store.close()));
-    });
-
-    const test = (title: string, body: () => Promise<void>) => {
-      const reason = skip[title];
-      if (reason !== undefined) it.skip(`${title} (skipped: ${reason})`, body);
-      else it(title, body);
-    };
+    const { open, test } = conformanceCases(create, skip);
 
     /** Creates a task in the store, optionally advanced by more events, and returns its draft. */
     const seed = async (

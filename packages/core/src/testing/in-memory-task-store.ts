@@ -3,6 +3,7 @@ import { isTerminalStatus } from '../domain/task.js';
 import type { Task } from '../domain/task-state.js';
 import { AmpoError } from '../errors.js';
 import type { TaskLease, TaskLeases } from '../ports/task-leases.js';
+import { decodeTaskListCursor, encodeTaskListCursor } from '../ports/task-list-cursor.js';
 import type { ListTasksQuery, LogChunk, TaskPage, TaskStore } from '../ports/task-store.js';
 
 interface StoredTask {
@@ -15,15 +16,6 @@ interface StoredTask {
 
 /** A {@link TaskStore} and its {@link TaskLeases}, in memory. */
 export type InMemoryTaskStore = TaskStore & TaskLeases;
-
-const encodeCursor = (task: Task) => btoa(JSON.stringify([task.createdAt, task.id]));
-const decodeCursor = (cursor: string): [number, string] => {
-  try {
-    const value = JSON.parse(atob(cursor));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]];
-  } catch {}
-  throw new AmpoError('invalid-input', 'The cursor is not one this store handed out.');
-};
 
 /** Newest first, ties broken by id, so that a cursor is a total order position. */
 const newestFirst = (a: Task, b: Task) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -97,12 +89,12 @@ export const createInMemoryTaskStore = (): InMemoryTaskStore => {
       const since = query.updatedSince;
       if (since !== undefined) all = all.filter((task) => task.updatedAt >= since);
       if (query.cursor) {
-        const [createdAt, id] = decodeCursor(query.cursor);
+        const { createdAt, id } = decodeTaskListCursor(query.cursor);
         all = all.filter((task) => task.createdAt < createdAt || (task.createdAt === createdAt && task.id < id));
       }
       const page = all.slice(0, limit);
       const last = page.at(-1);
-      return { tasks: clone(page), ...(all.length > limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+      return { tasks: clone(page), ...(all.length > limit && last ? { nextCursor: encodeTaskListCursor(last) } : {}) };
     },
     async listUnfinished() {
       open();
