@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@ampo\/core\/testing$/, replacement: source('./packages/core/src/testing/index.ts') },
+      { find: /^@ampo\/core\/conformance$/, replacement: source('./packages/core/src/conformance/index.ts') },
       { find: /^@ampo\/core\/wire$/, replacement: source('./packages/core/src/wire/index.ts') },
       { find: /^@ampo\/core$/, replacement: source('./packages/core/src/index.ts') },
       { find: /^@ampo\/testkit$/, replacement: source('./packages/testkit/src/index.ts') },

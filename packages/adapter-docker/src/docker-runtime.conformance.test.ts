@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeContainerRuntime } from '@ampo/core/testing';
+import { describeContainerRuntime } from '@ampo/core/conformance';
 import { containersLabelled, prepareDocker } from '@ampo/testkit';
 import { beforeAll, expect } from 'vitest';
 import { createDockerRuntime } from './create-docker-runtime.js';

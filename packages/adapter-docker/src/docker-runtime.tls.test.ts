@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmpoError, type Execution, type OutputChunk } from '@ampo/core';
-import { describeContainerRuntime } from '@ampo/core/testing';
+import { describeContainerRuntime } from '@ampo/core/conformance';
 import { containersLabelled, prepareDocker, startTlsDockerd, type TlsDockerd } from '@ampo/testkit';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { describeCiProvider, describeSourceHost } from '@ampo/core/testing';
+import { describeCiProvider, describeSourceHost } from '@ampo/core/conformance';
 import { type AppFixture, startAppFixture } from './__fixtures__/github-app-fixture.js';
 
 describeSourceHost({

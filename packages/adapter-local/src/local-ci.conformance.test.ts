@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDockerRuntime } from '@ampo/adapter-docker';
-import { describeCiProvider } from '@ampo/core/testing';
+import { describeCiProvider } from '@ampo/core/conformance';
 import { createBareRepository, prepareDocker, sampleProject } from '@ampo/testkit';
 import { afterAll, beforeAll } from 'vitest';
 import { createGitHttpServer, type GitHttpServer } from './git-http-server.js';

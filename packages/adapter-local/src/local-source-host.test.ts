@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeSourceHost } from '@ampo/core/testing';
+import { describeSourceHost } from '@ampo/core/conformance';
 import { createBareRepository } from '@ampo/testkit';
 import { afterAll, expect, it } from 'vitest';
 import { createGitHttpServer } from './git-http-server.js';

@@ -1,4 +1,4 @@
-import { describeTaskLeases, describeTaskStore } from '@ampo/core/testing';
+import { describeTaskLeases, describeTaskStore } from '@ampo/core/conformance';
 import { useTestPostgres } from './__fixtures__/test-database.js';
 
 const { openStore } = useTestPostgres();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AmpoError, type OrchestratorEvent, type Task, transition } from '@ampo/core';
-import { describeTaskLeases, describeTaskStore } from '@ampo/core/testing';
+import { describeTaskLeases, describeTaskStore } from '@ampo/core/conformance';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createdTask } from './__fixtures__/tasks.js';

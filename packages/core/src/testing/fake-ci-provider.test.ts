@@ -1,5 +1,5 @@
+import { describeCiProvider } from '../conformance/describe-ci-provider.js';
 import type { CiTarget } from '../ports/ci-provider.js';
-import { describeCiProvider } from './describe-ci-provider.js';
 import { createFakeCiProvider, type FakeCiVerdict } from './fake-ci-provider.js';
 
 describeCiProvider({

@@ -1,4 +1,4 @@
-import { describeContainerRuntime } from './describe-container-runtime.js';
+import { describeContainerRuntime } from '../conformance/describe-container-runtime.js';
 import { createFakeContainerRuntime } from './fake-container-runtime.js';
 
 // One fake shared by the suite and its "second instance", as one engine would be.

@@ -1,5 +1,5 @@
-import { describeTaskLeases } from './describe-task-leases.js';
-import { describeTaskStore } from './describe-task-store.js';
+import { describeTaskLeases } from '../conformance/describe-task-leases.js';
+import { describeTaskStore } from '../conformance/describe-task-store.js';
 import { createInMemoryTaskStore } from './in-memory-task-store.js';
 
 describeTaskStore({ name: 'in-memory', create: createInMemoryTaskStore });

@@ -61,6 +61,21 @@ describe('packaging: the packed packages install into an empty folder and the in
     const npx = await run(['npx', '--no', '--', '@ampo/server', '--version'], { cwd: app });
     expect(npx).toMatchObject({ code: 0, stdout: version });
 
+    // The fakes import without a test runner (vitest, an optional peer, is not installed here);
+    // the conformance suites, which register vitest cases, say that they need it.
+    expect(existsSync(join(app, 'node_modules', 'vitest'))).toBe(false);
+    const importing = (entry: string) =>
+      run(['node', '--input-type=module', '-e', `const m = await import('${entry}'); console.log(Object.keys(m).sort().join(' '))`], {
+        cwd: app,
+      });
+    const fakes = await importing('@ampo/core/testing');
+    expect(fakes.code, fakes.stderr).toBe(0);
+    expect(fakes.stdout.split(' ')).toEqual(expect.arrayContaining(['createFakeWorld', 'createInMemoryTaskStore']));
+    expect(fakes.stdout).not.toMatch(/describe/);
+    const suites = await importing('@ampo/core/conformance');
+    expect(suites.code).not.toBe(0);
+    expect(suites.stderr).toMatch(/vitest/);
+
     server = start(
       [
         join(app, 'node_modules', '.bin', 'ampo-server'),

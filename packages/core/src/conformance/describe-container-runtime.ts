@@ -2,7 +2,7 @@ import { lastValueFrom, type Observable, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmpoError } from '../errors.js';
 import type { ContainerRuntime, Execution, ExitStatus, OutputChunk, Workspace } from '../ports/container-runtime.js';
-import { containerRuntimeScripts } from './container-runtime-scripts.js';
+import { containerRuntimeScripts } from '../testing/container-runtime-scripts.js';
 
 /** The cases of {@link describeContainerRuntime}, by the name a runtime may skip them with. */
 export const containerRuntimeCases = [
