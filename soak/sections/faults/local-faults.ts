@@ -11,6 +11,9 @@ import { createLocalCases, type LocalCase } from './local-cases.js';
 
 type EndedTask = TaskView & { failure?: { code: string; reason: string } };
 
+/** How far the server's resident memory may rise over idle while the faults run. */
+const maxGrowthMegabytes = 512;
+
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether the task ended as its case says; the mismatch, when not. */
@@ -84,6 +87,9 @@ export const runLocalFaults = async (settings: LocalFaultSettings) => {
     }
     await stopSampling();
     stopSampling = undefined;
+    // 1 GiB of check output twice peaked ~250 MB over idle (garbage not yet collected), as 128 MiB did: bounded, not growing with the flood.
+    if (peakMegabytes - idleMegabytes > maxGrowthMegabytes)
+      throw new Error(`the server's RSS grew ${(peakMegabytes - idleMegabytes).toFixed(0)} MB over idle (limit ${maxGrowthMegabytes} MB)`);
     const health = await fetch(`${url}/api/health`);
     if (health.status !== 200 || server.current.process.child.exitCode !== null)
       throw new Error(`the server is not healthy after the faults (health ${health.status})`);
