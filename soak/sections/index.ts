@@ -3,6 +3,7 @@ import { runAuth } from './auth/run-auth.js';
 import { runBadInput } from './bad-input/run-bad-input.js';
 import { containers } from './containers/index.js';
 import { crashes } from './crashes/index.js';
+import { faults } from './faults/index.js';
 import { load } from './load/index.js';
 import { secrets } from './secrets/index.js';
 
@@ -11,6 +12,7 @@ export const sections: ReadonlyArray<readonly [name: string, run: SoakSection]> 
   ['crashes', crashes],
   ['secrets', secrets],
   ['containers', containers],
+  ['faults', faults],
   ['load', load],
   ['bad-input', runBadInput],
   ['auth', runAuth],

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { optionNamesOf, RunOptions, StartOptions, TokenOptions } from './command-options.js';
 import { readOptions, UsageError, validateOptions } from './read-options.js';
+import { stackSettingsOf } from './stack-settings.js';
 
 const parse = <S extends z.ZodObject>(schema: S, argv: string[], env: NodeJS.ProcessEnv = {}): z.infer<S> =>
   validateOptions(schema, readOptions(argv, env, optionNamesOf(schema)));
@@ -105,6 +106,23 @@ describe('the options of ampo-server', () => {
     expect(problems(() => parse(StartOptions, [], { GITHUB_APP_PRIVATE_KEY: pem, GITHUB_WEBHOOK_SECRET: 'shh' }))).toEqual([
       'GITHUB_APP_PRIVATE_KEY: is set, but GITHUB_APP_ID is not',
       'GITHUB_WEBHOOK_SECRET: is set, but GITHUB_APP_ID is not',
+    ]);
+  });
+
+  it('polls GitHub CI at --github-poll-interval (AMPO_GITHUB_POLL_INTERVAL), only with a GitHub App', () => {
+    const app = { GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: pem, GITHUB_WEBHOOK_SECRET: 'shh' };
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const flagged = parse(StartOptions, ['--github-poll-interval', '2s'], { ...app, AMPO_GITHUB_POLL_INTERVAL: '5m' });
+    expect(flagged.githubPollInterval).toBe(2);
+    expect(stackSettingsOf(flagged, { logger }).github?.polling).toEqual({ initialDelayMs: 2000, maxDelayMs: 2000 });
+    expect(parse(StartOptions, [], { ...app, AMPO_GITHUB_POLL_INTERVAL: '5m' }).githubPollInterval).toBe(300);
+    // Unset: the adapter's own defaults (10 minutes as a safety net with webhooks).
+    expect(stackSettingsOf(parse(StartOptions, [], app), { logger }).github).not.toHaveProperty('polling');
+    expect(problems(() => parse(StartOptions, ['--github-poll-interval', '2s']))).toEqual([
+      '--github-poll-interval "2s": is set, but GITHUB_APP_ID is not: only GitHub CI is polled',
+    ]);
+    expect(problems(() => parse(StartOptions, ['--github-poll-interval', 'soon'], app))).toEqual([
+      '--github-poll-interval "soon": must be a duration like 30m, 1h or 7d (s, m, h or d; at most 365d)',
     ]);
   });
 

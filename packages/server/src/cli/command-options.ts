@@ -80,12 +80,19 @@ const stackOptions = {
   githubPrivateKeyPath: privateKeyFile.optional(),
   githubWebhookSecret: text.optional(),
   githubApiUrl: httpUrl.optional(),
+  githubPollInterval: duration.optional(),
   ampApiKey: text.optional(),
   anthropicApiKey: text.optional(),
   codexApiKey: text.optional(),
 };
 
-type StackFields = { githubAppId?: string; githubPrivateKey?: string; githubPrivateKeyPath?: string; githubWebhookSecret?: string };
+type StackFields = {
+  githubAppId?: string;
+  githubPrivateKey?: string;
+  githubPrivateKeyPath?: string;
+  githubWebhookSecret?: string;
+  githubPollInterval?: number;
+};
 
 const checkGitHubApp = (options: StackFields, context: z.core.$RefinementCtx) => {
   const key = options.githubPrivateKey ?? options.githubPrivateKeyPath;
@@ -96,6 +103,8 @@ const checkGitHubApp = (options: StackFields, context: z.core.$RefinementCtx) =>
   if (!options.githubAppId && key)
     issue(context, options.githubPrivateKey ? 'githubPrivateKey' : 'githubPrivateKeyPath', 'is set, but GITHUB_APP_ID is not');
   if (!options.githubAppId && options.githubWebhookSecret) issue(context, 'githubWebhookSecret', 'is set, but GITHUB_APP_ID is not');
+  if (!options.githubAppId && options.githubPollInterval !== undefined)
+    issue(context, 'githubPollInterval', 'is set, but GITHUB_APP_ID is not: only GitHub CI is polled');
 };
 
 export const StartOptions = z

@@ -106,6 +106,12 @@ const specs = {
   githubPrivateKey: { env: 'GITHUB_APP_PRIVATE_KEY', secret: true, help: "the App's private key (PEM)" },
   githubPrivateKeyPath: { env: 'GITHUB_APP_PRIVATE_KEY_PATH', help: 'or the file that holds it' },
   githubWebhookSecret: { env: 'GITHUB_WEBHOOK_SECRET', secret: true, help: "the App's webhook secret (POST /api/webhooks/github)" },
+  githubPollInterval: {
+    flag: 'github-poll-interval',
+    env: 'AMPO_GITHUB_POLL_INTERVAL',
+    value: 'DURATION',
+    help: "with a GitHub App: how often a commit's CI is read when no webhook says it changed, like 30s or 10m [10m with GITHUB_WEBHOOK_SECRET, else from 5s up to 60s]",
+  },
   githubApiUrl: { env: 'GITHUB_API_URL', help: 'the REST API root, for GitHub Enterprise Server [https://api.github.com]' },
   ampApiKey: { env: 'AMP_API_KEY', secret: true, help: "Amp's key" },
   anthropicApiKey: { env: 'ANTHROPIC_API_KEY', secret: true, help: "Claude Code's key" },

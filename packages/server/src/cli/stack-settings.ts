@@ -71,6 +71,10 @@ export const stackSettingsOf = (
             privateKey,
             ...(options.githubWebhookSecret ? { webhookSecret: options.githubWebhookSecret } : {}),
             ...(options.githubApiUrl ? { baseUrl: options.githubApiUrl } : {}),
+            // One steady interval: the safety net for a lost webhook, or the pace without webhooks.
+            ...(options.githubPollInterval
+              ? { polling: { initialDelayMs: options.githubPollInterval * 1000, maxDelayMs: options.githubPollInterval * 1000 } }
+              : {}),
           },
         }
       : { repositoryRoots: options.repoRoot }),

@@ -10,6 +10,7 @@
 //   { "steps": [ { "name", "when": "<regex on the prompt>", "flags": "i", "maxUses",
 //                  "files": { "<path>": "<content>" | null }, "commands": [["argv", "..."]],
 //                  "messages": ["..."], "delayMs", "printLines": { "count", "perSecond", "stream" },
+//                  "printRaw": ["<a stdout line, printed as it is>" | { "text", "repeat" }],
 //                  "end": "ok" | "error" | "exit" | "crash" | "hang", "reason", "exitCode",
 //                  "usage": { "inputTokens", "outputTokens", "costUsd" } } ] }
 // The first step whose `when` matches (and is not used up) runs. Threads persist in
@@ -430,6 +431,22 @@
       if (batch) out.write(batch);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+  }
+
+  // Lines that are not the CLI's stream-JSON (broken, truncated, huge): what a confused CLI prints.
+  for (const item of step.printRaw ?? []) {
+    if (typeof item === 'string') {
+      process.stdout.write(`${item}\n`);
+      continue;
+    }
+    // A huge line, written in pieces that wait for the pipe to drain.
+    const piece = item.text.repeat(Math.max(1, Math.floor(65_536 / item.text.length)));
+    const perPiece = Math.floor(piece.length / item.text.length);
+    for (let left = item.repeat; left > 0; left -= perPiece) {
+      const text = left >= perPiece ? piece : item.text.repeat(left);
+      if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+    }
+    process.stdout.write('\n');
   }
 
   const texts = step.messages ?? [];

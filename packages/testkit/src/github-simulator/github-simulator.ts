@@ -21,6 +21,7 @@ import {
   repositoryPayload,
   userPayload,
 } from './payloads.js';
+import { createRandomFaults, type RandomFaultSource, type RandomFaults } from './random-faults.js';
 import { addFieldsExamplesLack, createWebhookValidator, overlay, type WebhookName, webhookExample } from './webhook-payloads.js';
 
 export type Permission = 'read' | 'write' | 'admin';
@@ -288,6 +289,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
   const statuses: CommitStatus[] = [];
   const heldShas = new Set<string>();
   const faults: Array<Fault & { remaining: number }> = [];
+  let randomFaults: RandomFaultSource | undefined;
   const logLinks = new Map<string, { jobId: number; expiresAt: number }>();
   const violations: ResponseViolation[] = [];
   const deliveries: Array<{ event: string; action?: string; status: number }> = [];
@@ -618,6 +620,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
 
   const deliver = (name: WebhookName, fields: Record<string, unknown>, repo: Repo, sender = 'simulator'): Promise<void> => {
     if (!webhookUrl) return Promise.resolve();
+    if (randomFaults?.dropWebhook()) return Promise.resolve();
     const url = webhookUrl;
     const [event, action] = name.split('.') as [string, string];
     // GitHub's recorded delivery, with the simulator's objects laid over its top-level fields.
@@ -1152,7 +1155,14 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
       return {
         status: fault.status,
         headers,
-        body: errorBody('You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', fault.status),
+        body: {
+          ...errorBody(
+            `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${randomUUID().slice(0, 18).toUpperCase()}.`,
+            fault.status,
+          ),
+          documentation_url:
+            'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+        },
       };
     }
     if (fault.status === 401) return { status: 401, headers, body: errorBody('Bad credentials', 401) };
@@ -1280,7 +1290,7 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
       const { candidate, match } = found as { candidate: Route; match: RegExpExecArray };
       const params = Object.fromEntries(candidate.names.map((name, index) => [name, decodeURIComponent(match[index + 1] as string)]));
       const raw = await readBody(request);
-      const fault = takeFault(method, url.pathname);
+      const fault = takeFault(method, url.pathname) ?? randomFaults?.draw(method, url.pathname);
       if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (fault && !fault.afterHandling) return send(request, response, candidate.operation, faultReply(fault), url);
       const repo = params.owner && params.repo ? repos.get(`${params.owner}/${params.repo}`) : undefined;
@@ -1456,9 +1466,22 @@ export const createGitHubSimulator = async (settings: GitHubSimulatorSettings) =
     fault(fault: Fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
-    /** Drops every fault not yet used up. */
+    /** Drops every fault not yet used up (random faults too). */
     clearFaults() {
       faults.splice(0);
+      randomFaults = undefined;
+    },
+    /**
+     * From now on a share of REST requests fail (5xx, secondary rate limits) and a share of webhooks
+     * is never sent, drawn from a seeded generator; `undefined` stops it. Returns the counters.
+     */
+    setRandomFaults(settings: RandomFaults | undefined) {
+      randomFaults = settings ? createRandomFaults(settings) : undefined;
+      return randomFaults?.counts;
+    },
+    /** What the random faults did so far (undefined when none are set). */
+    get randomFaultCounts() {
+      return randomFaults?.counts;
     },
     /** Every installation token issued so far stops working (as if expired or revoked). */
     expireTokens() {

@@ -13,3 +13,4 @@ export {
   type SimulatedPush,
 } from './github-simulator.js';
 export { type DriftAllowList, knownDrift, type ResponseViolation } from './openapi/response-validator.js';
+export type { RandomFaultCounts, RandomFaults } from './random-faults.js';

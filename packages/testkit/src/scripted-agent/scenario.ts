@@ -45,6 +45,14 @@ export const ScriptedAgentStep = z
       .strict()
       .optional(),
     /**
+     * Lines printed to stdout as they are, after `printLines` and before the messages: stream-JSON
+     * gone wrong. `{ text, repeat }` prints `text` that many times on one line (a huge line).
+     */
+    printRaw: z
+      .array(z.union([z.string(), z.object({ text: z.string().min(1), repeat: z.number().int().positive().max(100_000_000) }).strict()]))
+      .max(10_000)
+      .optional(),
+    /**
      * How the turn ends: `ok`/`error` print a result line (Amp exits 0 for both, Claude Code 1 on
      * error); `exit` exits without a result (`exitCode`, default 0); `crash` kills itself with
      * SIGKILL; `hang` waits until it is killed.

@@ -181,6 +181,20 @@ describe('ampo-scripted-agent as Amp, through the real Amp driver', () => {
     expect(last - first).toBeGreaterThanOrEqual(250);
   });
 
+  it('prints raw lines as they are: broken stream-JSON becomes notices and the turn carries on', async () => {
+    const truncated = '{"type":"assistant","message":{"content":[{"type":"text","text":"cut off';
+    // Nested deep and one brace short: JSON.parse must give up on it without taking the parser down.
+    const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(19_999)}`;
+    await writeScenario(repo, { steps: [{ name: 'raw', printRaw: [truncated, '{', '[1, 2', deep], messages: ['done anyway'] }] });
+    const run = await runTurn(amp, 'print broken json');
+    expect(run.end).toMatchObject({ outcome: 'completed' });
+    const notices = ofType(run.events, 'notice').map((event) => event.message);
+    expect(notices).toEqual(expect.arrayContaining([truncated, '{', '[1, 2']));
+    // Its notice is clipped.
+    expect(notices.some((message) => message.startsWith('{"a":{"a":') && message.length < 1_000)).toBe(true);
+    expect(ofType(run.events, 'text').map((event) => event.text)).toContain('done anyway');
+  });
+
   it('takes the scenario from the environment variable over the repository’s own, and a step at most maxUses times', async () => {
     await writeScenario(repo, { steps: [{ end: 'error' }] });
     const elsewhere = await writeScenario(home, {
