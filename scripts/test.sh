@@ -53,6 +53,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$
 if [ "$#" -eq 0 ]; then
   step "soak (npm run soak -- --quick)"
   npm run soak --silent -- --quick || status=1
+  # The sections where the store matters most, again on PostgreSQL (a fresh database per server).
+  step "soak on postgresql (npm run soak -- --quick --database postgres --only crashes,load)"
+  npm run soak --silent -- --quick --database postgres --only crashes,load || status=1
 fi
 node scripts/print-test-summary.mjs "$report" || status=1
 exit "$status"

@@ -1,9 +1,10 @@
-// The server as a user runs it: the bin from source as a child process, on one data directory,
-// started again after every kill.
+// The server as a user runs it: the bin from source as a child process, on one data directory
+// (and, on PostgreSQL, one database of its own), started again after every kill.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binFromSource, type Running, run, scriptedAgentFlags, start } from '../../packages/server/src/cli/__fixtures__/child-process.js';
+import { soakDatabase } from './soak-store.js';
 
 export interface SoakServerSettings {
   image: string;
@@ -30,8 +31,11 @@ export const createSoakServer = (settings: SoakServerSettings) => {
   const dataDirectory = settings.dataDirectory ?? join(mkdtempSync(join(tmpdir(), 'ampo-soak-')), 'data');
   const lives: ServerLife[] = [];
   let current: ServerLife | undefined;
+  // Created at the first start and kept for every later life.
+  let database: { url?: string; env: NodeJS.ProcessEnv } | undefined;
 
   const startLife = async (): Promise<ServerLife> => {
+    database ??= await soakDatabase(settings.instanceId);
     const process = start(
       bin(
         'start',
@@ -47,7 +51,7 @@ export const createSoakServer = (settings: SoakServerSettings) => {
         String(settings.concurrency ?? 4),
         ...scriptedAgentFlags(settings.image, settings.instanceId),
       ),
-      { env: { ...settings.env } },
+      { env: { ...settings.env, ...database.env } },
     );
     const [, url = ''] = await process.line(/^ampo is listening at (\S+)$/);
     current = { url, process };
@@ -58,6 +62,10 @@ export const createSoakServer = (settings: SoakServerSettings) => {
   return {
     dataDirectory,
     lives,
+    /** The PostgreSQL database's URL (with its password) once started on one; undefined on SQLite. */
+    get databaseUrl() {
+      return database?.url;
+    },
     get current() {
       if (!current) throw new Error('the server is not running');
       return current;

@@ -10,6 +10,7 @@ import {
   scriptedAgentFlags,
   start,
 } from '../../../packages/server/src/cli/__fixtures__/child-process.js';
+import { soakDatabase } from '../../support/soak-store.js';
 
 export interface ServedBin {
   url: string;
@@ -29,6 +30,7 @@ export interface ServedBin {
 export const startServedBin = async (options: { image: string; name: string; args?: string[]; env?: NodeJS.ProcessEnv }) => {
   const dataDir = join(mkdtempSync(join(tmpdir(), `ampo-soak-${options.name}-`)), 'data');
   const instanceId = `soak-${options.name}-${randomUUID().slice(0, 8)}`;
+  const database = await soakDatabase(instanceId);
   const child = start(
     [
       ...binFromSource,
@@ -40,7 +42,7 @@ export const startServedBin = async (options: { image: string; name: string; arg
       ...scriptedAgentFlags(options.image, instanceId),
       ...(options.args ?? []),
     ],
-    { env: { AMP_API_KEY: `soak-amp-key-${randomUUID()}`, ...options.env } },
+    { env: { AMP_API_KEY: `soak-amp-key-${randomUUID()}`, ...options.env, ...database.env } },
   );
   const [, url = ''] = await child.line(/^ampo is listening at (\S+)$/);
   const served: ServedBin = {

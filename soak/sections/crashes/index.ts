@@ -63,7 +63,7 @@ export const crashes: SoakSection = async ({ quick, progress }) => {
         if (statusChange(event) && isTerminal(event.to)) break;
         await server.kill();
         kills[phase] += 1;
-        if ((await statusInDatabase(server.dataDirectory, taskId)) === phase) landed[phase] += 1;
+        if ((await statusInDatabase(server, taskId)) === phase) landed[phase] += 1;
         await restart();
       }
       await live.until(taskId, (event) => statusChange(event) && isTerminal(event.to), 240_000);

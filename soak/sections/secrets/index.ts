@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import type { SoakSection } from '../../section.js';
 import { inspectInstance } from '../../support/docker-inspect.js';
+import { soakPostgres } from '../../support/soak-store.js';
 import { disposeRun, runTasks } from '../../support/task-run.js';
 import { agentKeyCanaries, canary, gitTokenCanary, sha256, writeJwtSecret } from './canaries.js';
 import { leftoverWatcherCommand, tokensCaughtIn } from './leftover-process-probe.js';
@@ -70,11 +71,15 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
   // The positive control: the server's own environment holds the agent key, and the search must find it there.
   const control = readFileSync(`/proc/${run.server.current.process.child.pid}/environ`, 'latin1');
   const orphaned = await disposeRun(run);
+  // On PostgreSQL the database is searched too, and the servers' role's password is a canary.
+  const postgres = soakPostgres();
+  const databaseDump = postgres && run.server.databaseUrl ? await postgres.dump(run.server.databaseUrl) : undefined;
   await proxy.close();
   processes.scan();
 
   const gitCanaries = [...processes.gitTokens].map(gitTokenCanary);
   const canaries = [...Object.entries(keys).map(([name, value]) => canary(name, value)), canary('jwt-secret', jwt.value), ...gitCanaries];
+  if (postgres) canaries.push(canary('postgres-password', postgres.password));
 
   // Each canary reached its use: the agent printed its key's digest, the token the CLI signed
   // verifies with the canary secret (and the server accepted it), git ran with the server's token.
@@ -94,6 +99,8 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     AMP_API_KEY: JSON.stringify(events).includes(sha256(keys.AMP_API_KEY)),
     'jwt-secret': jwtUsed,
     'git-token': gitCanaries.length > 0,
+    // The role logs in with SCRAM: tasks in its database prove the server used the password.
+    ...(databaseDump !== undefined ? { 'postgres-password': run.taskIds.every((id) => databaseDump.includes(id)) } : {}),
   };
   for (const [name, ok] of Object.entries(reached))
     if (!ok) progress(`canary ${name} never reached its use: the search proves nothing for it`);
@@ -113,11 +120,14 @@ export const secrets: SoakSection = async ({ quick, progress }) => {
     { place: 'REST responses', text: run.api.bodies.join('\n') },
     ...[...inspected].map(([id, raw]) => ({ place: `docker inspect ${id.slice(0, 12)}`, text: raw })),
     { place: '/proc/*/cmdline', text: [...processes.commandLines].join('\n') },
+    ...(databaseDump !== undefined ? [{ place: 'PostgreSQL database (every table)', text: databaseDump }] : []),
   ];
   const hits = findLeaks(canaries, places);
   const controlHits = findLeaks(canaries, [{ place: 'server environ', text: control }]).length;
-  if (controlHits !== Object.keys(keys).length)
-    throw new Error(`the search found ${controlHits} agent keys in the server's own environment, not 3`);
+  // The environment holds the agent keys (and AMPO_DATABASE_URL's password on PostgreSQL).
+  const inEnvironment = Object.keys(keys).length + (postgres ? 1 : 0);
+  if (controlHits !== inEnvironment)
+    throw new Error(`the search found ${controlHits} secrets in the server's own environment, not ${inEnvironment}`);
   for (const hit of hits) progress(`leak: ${hit.canary} in ${hit.place}`);
   const unreached = Object.values(reached).filter((ok) => !ok).length;
   if (unreached > 0) throw new Error(`${unreached} canaries never reached their use (see above): the search would prove nothing`);
